@@ -1,0 +1,64 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Database } from './database/connection.js';
+import type { App } from './http/app-types.js';
+import { bodyHook } from './http/body-hook.js';
+import { docs } from './http/docs.js';
+import { documentErrors } from './http/error-responses.js';
+import { errorHandling } from './http/error-handler.js';
+import { health } from './http/health.js';
+import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
+import { trackMethods } from './http/method-not-allowed.js';
+import { ErrorEnvelope, Message } from './http/schemas.js';
+import { validatorCompilers } from './http/validators.js';
+import { PlainItem } from './items/plain.js';
+import { itemRepository } from './items/repository.js';
+import { itemRoutes } from './items/routes.js';
+import { Item } from './items/schemas.js';
+import { PlainStore } from './stores/plain.js';
+import { storeRepository } from './stores/repository.js';
+import { storeRoutes } from './stores/routes.js';
+import { Store } from './stores/schemas.js';
+import { itemTagLinks } from './tags/item-tag-links.js';
+import { itemTagRoutes } from './tags/item-tag-routes.js';
+import { PlainTag } from './tags/plain.js';
+import { tagRepository } from './tags/repository.js';
+import { tagRoutes } from './tags/routes.js';
+import { Tag, TagAndItem } from './tags/schemas.js';
+
+export interface AppOptions {
+  database: Database;
+  logger?: FastifyServerOptions['loggerInstance'];
+}
+
+/** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
+const SHAPES = [ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem];
+
+/** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
+export async function buildApp({ database, logger }: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT,
+    schemaController: validatorCompilers(),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  for (const shape of SHAPES) app.addSchema(shape);
+  errorHandling(app);
+  jsonBodyParser(app);
+  bodyHook(app);
+  documentErrors(app);
+  const answerOtherMethods = trackMethods(app);
+  await docs(app);
+
+  const stores = storeRepository(database);
+  const items = itemRepository(database);
+  const tags = tagRepository(database);
+  health(app, database);
+  await app.register(storeRoutes, { stores });
+  await app.register(itemRoutes, { items });
+  await app.register(tagRoutes, { tags, stores });
+  await app.register(itemTagRoutes, { links: itemTagLinks(database), items, tags });
+
+  answerOtherMethods();
+  return app;
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  dataDir: string;
+  logSql: boolean;
+  logLevel: string;
+  production: boolean;
+}
+
+/** A setting that cannot work: the process prints it and stops before doing anything. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DEFAULT_DATA_DIR = 'data';
+
+export function parseDatabaseUrl(url: string | undefined, dataDir = DEFAULT_DATA_DIR): DatabaseConfig {
+  if (url === undefined || url.trim() === '') {
+    return { kind: 'sqlite', path: path.join(dataDir, 'junction.db') };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  const file = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
+  if (file?.[1]) return { kind: 'sqlite', path: file[1] };
+  throw new ConfigError(
+    `DATABASE_URL must be postgres://…, postgresql://…, sqlite:PATH or file:PATH (got "${url}")`,
+  );
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535 (got "${value}")`);
+  }
+  return port;
+}
+
+function parseFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new ConfigError(`${name} must be 1/true or 0/false (got "${value}")`);
+}
+
+function parseLogLevel(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (!LOG_LEVELS.includes(value)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = env.DATA_DIR || DEFAULT_DATA_DIR;
+  return {
+    port: parsePort(env.PORT),
+    host: env.HOST || '127.0.0.1',
+    database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
+    dataDir,
+    logSql: parseFlag('LOG_SQL', env.LOG_SQL),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    production: env.NODE_ENV === 'production',
+  };
+}

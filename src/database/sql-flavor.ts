@@ -1,0 +1,43 @@
+import { sql, type RawBuilder } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+type Value = RawBuilder<unknown>;
+
+/**
+ * The few SQL spellings that differ between SQLite and PostgreSQL. Nested reads build their JSON in
+ * the database, so one statement returns a row with its related rows already in place.
+ */
+export interface SqlFlavor {
+  name: DialectName;
+  /** A JSON object from key/value pairs. */
+  object(entries: Record<string, Value>): Value;
+  /** An aggregate that collects `element` into a JSON array ordered by `orderBy`; `[]` when no rows. */
+  array(element: Value, orderBy: Value): Value;
+  /** Embeds the JSON returned by a scalar subquery as JSON (not as a string) inside `object`. */
+  embed(subquery: Value): Value;
+}
+
+const pairs = (entries: Record<string, Value>) =>
+  sql.join(Object.entries(entries).flatMap(([key, value]) => [sql.lit(key), value]));
+
+const sqlite: SqlFlavor = {
+  name: 'sqlite',
+  object: (entries) => sql`json_object(${pairs(entries)})`,
+  array: (element, orderBy) => sql`json_group_array(${element} ORDER BY ${orderBy})`,
+  embed: (subquery) => sql`json((${subquery}))`,
+};
+
+const postgres: SqlFlavor = {
+  name: 'postgres',
+  object: (entries) => sql`json_build_object(${pairs(entries)})`,
+  array: (element, orderBy) => sql`coalesce(json_agg(${element} ORDER BY ${orderBy}), '[]'::json)`,
+  embed: (subquery) => sql`(${subquery})`,
+};
+
+export const flavors: Record<DialectName, SqlFlavor> = { sqlite, postgres };
+
+/** SQLite returns JSON as text; PostgreSQL's driver has already parsed it. */
+export function fromJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,9 @@
+import type { Generated } from 'kysely';
+
+/** The tables as Kysely sees them; the migrations are what create them. */
+export interface Tables {
+  stores: { id: Generated<number>; name: string };
+  items: { id: Generated<number>; name: string; price: number; store_id: number };
+  tags: { id: Generated<number>; name: string; store_id: number };
+  items_tags: { item_id: number; tag_id: number; store_id: number };
+}

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { envelope, HttpError, type Envelope } from './http-error.js';
+import { toFieldMessages } from './validation-messages.js';
+import type { ErrorObject } from 'ajv';
+
+const LOCATIONS: Record<string, string> = { body: 'json', querystring: 'query', headers: 'headers' };
+
+function fromValidation(error: FastifyError): Envelope {
+  // A path id that is not a positive integer names nothing: the answer is 404, not 422.
+  if (error.validationContext === 'params') {
+    const param = (error.validation?.[0]?.instancePath ?? '').slice(1).replace(/_id$/, '');
+    const noun = param ? `${param[0]!.toUpperCase()}${param.slice(1)}` : 'Resource';
+    return envelope(404, { message: `${noun} not found.` });
+  }
+  const location = LOCATIONS[error.validationContext ?? 'body'] ?? 'json';
+  return envelope(422, { errors: { [location]: toFieldMessages(error.validation as unknown as ErrorObject[]) } });
+}
+
+function toEnvelope(error: FastifyError): Envelope | undefined {
+  if (error instanceof HttpError) return error.toEnvelope();
+  if (error.validation) return fromValidation(error);
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return envelope(413, { message: 'The request body is larger than the 1 MiB limit.' });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return envelope(status, { message: error.message });
+  return undefined;
+}
+
+/**
+ * Every error leaves in the envelope. Client errors say what was wrong; anything else is logged with
+ * its stack and answered with a 500 that shows neither the stack nor any SQL.
+ */
+export function errorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const body = toEnvelope(error);
+    if (body) return reply.code(body.code).send(body);
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(envelope(500, { message: 'The server could not complete the request.' }));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(envelope(404, { message: `No route ${request.method} ${request.url.split('?')[0]}.` })),
+  );
+}

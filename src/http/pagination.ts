@@ -1,0 +1,35 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+
+export const MAX_PAGE_SIZE = 1000;
+
+/** flask-smorest's pagination parameters. */
+export const PageQuery = Type.Object({
+  page: Type.Integer({ minimum: 1, maximum: 2147483647, default: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 }),
+});
+export type PageQuery = Static<typeof PageQuery>;
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export const toPage = ({ page, page_size }: PageQuery): Page => ({ limit: page_size, offset: (page - 1) * page_size });
+
+/** The `X-Pagination` header, as flask-smorest writes it. */
+export function paginationMetadata({ page, page_size }: PageQuery, total: number): Record<string, number> {
+  if (total === 0) return { total: 0, total_pages: 0 };
+  const last = Math.ceil(total / page_size);
+  const metadata: Record<string, number> = { total, total_pages: last, first_page: 1, last_page: last };
+  if (page <= last) {
+    metadata.page = page;
+    if (page > 1) metadata.previous_page = page - 1;
+    if (page < last) metadata.next_page = page + 1;
+  }
+  return metadata;
+}
+
+export function setPagination(reply: FastifyReply, query: PageQuery, total: number): void {
+  reply.header('x-pagination', JSON.stringify(paginationMetadata(query, total)));
+}

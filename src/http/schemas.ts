@@ -1,0 +1,31 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** A `$ref` to a named schema (registered with `addSchema`), typed as the schema itself. */
+export const ref = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T>>(Type.Ref(schema.$id as string));
+
+/** The largest id a PostgreSQL integer column holds; a larger one names nothing. */
+export const MAX_ID = 2147483647;
+
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
+
+/** Path parameters that are ids. A value that is not one is answered 404, like an id that names nothing. */
+export const IdParams = <K extends string>(...names: K[]) =>
+  Type.Object(Object.fromEntries(names.map((name) => [name, Id])) as Record<K, typeof Id>);
+
+export const Name = Type.String({ minLength: 1, maxLength: 80 });
+
+export const ErrorEnvelope = Type.Object(
+  {
+    code: Type.Integer(),
+    status: Type.String(),
+    message: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
+  { $id: 'Error', description: 'Every error answer has this shape.' },
+);
+
+export const Message = Type.Object({ message: Type.String() }, { $id: 'Message' });
+
+/** Input objects refuse fields they do not know (marshmallow's `Unknown field.`). */
+export const Input = <T extends Parameters<typeof Type.Object>[0]>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false });

@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Database } from '../database/connection.js';
+import { countAll } from '../database/count.js';
+import { constraintViolation } from '../database/errors.js';
+import { columnsOf } from '../database/json.js';
+import { prepared } from '../database/prepared.js';
+import { fromJson } from '../database/sql-flavor.js';
+import type { Page } from '../http/pagination.js';
+import { itemsTags } from '../links/items-tags.js';
+import { linkedList } from '../links/link-model.js';
+import { PlainStore } from '../stores/plain.js';
+import { PlainTag } from '../tags/plain.js';
+import { PlainItem } from './plain.js';
+import type { Item, ItemCreate, ItemUpdate } from './schemas.js';
+
+export type ItemRepository = ReturnType<typeof itemRepository>;
+
+export function itemRepository({ db, flavor }: Database) {
+  const itemJson = flavor.object({
+    ...columnsOf(PlainItem, 'i'),
+    store: flavor.object(columnsOf(PlainStore, 's')),
+    tags: flavor.embed(linkedList(flavor, itemsTags, 'left', sql.ref('i.id'), columnsOf(PlainTag, 'o'))),
+  });
+  const selectItems = () =>
+    db.selectFrom('items as i').innerJoin('stores as s', 's.id', 'i.store_id').select(itemJson.as('body'));
+
+  const byId = prepared(db, (id: number) => selectItems().where('i.id', '=', id));
+  const page = prepared(db, (limit: number, offset: number) => selectItems().orderBy('i.id').limit(limit).offset(offset));
+  const count = prepared(db, () => db.selectFrom('items').select(countAll().as('total')));
+  const insert = prepared(db, (name: string, price: number, storeId: number) =>
+    db.insertInto('items').values({ name, price, store_id: storeId }).returning('id'),
+  );
+  // A field left out is bound as NULL and keeps its value: one statement serves every partial update.
+  const update = prepared(db, (id: number, name: string | null, price: number | null) =>
+    db
+      .updateTable('items')
+      .set({ name: sql`coalesce(${name}, name)`, price: sql`coalesce(${price}, price)` })
+      .where('id', '=', id)
+      .returning('id'),
+  );
+  const remove = prepared(db, (id: number) => db.deleteFrom('items').where('id', '=', id).returning('id'));
+
+  const get = async (id: number) => {
+    const [row] = await byId(id);
+    return row ? fromJson<Item>(row.body) : undefined;
+  };
+
+  return {
+    get,
+    async list({ limit, offset }: Page) {
+      const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
+      return { rows: rows.map((row) => fromJson<Item>(row.body)), total: counted?.total ?? 0 };
+    },
+    /** The new item, or undefined when its store does not exist. */
+    async create({ name, price, store_id }: ItemCreate): Promise<Item | undefined> {
+      try {
+        const [row] = await insert(name, price, store_id);
+        return get(row!.id);
+      } catch (error) {
+        if (constraintViolation(error) === 'foreign_key') return undefined;
+        throw error;
+      }
+    },
+    /** Changes only the given fields; undefined when there is no such item. */
+    async update(id: number, { name, price }: ItemUpdate): Promise<Item | undefined> {
+      const [row] = await update(id, name ?? null, price ?? null);
+      return row ? get(id) : undefined;
+    },
+    /** Deletes the item and its tag links; false when there was none. */
+    remove: async (id: number) => (await remove(id)).length === 1,
+  };
+}

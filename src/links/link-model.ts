@@ -1,0 +1,47 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Columns } from '../database/json.js';
+import type { SqlFlavor } from '../database/sql-flavor.js';
+
+/** One end of a many-to-many link: the table linked, and the link table's column that holds its id. */
+export interface LinkEnd {
+  table: string;
+  column: string;
+}
+
+/**
+ * A many-to-many link, declared once per pair as SQLModel's `link_model` is: a link table whose primary
+ * key is the pair of ids, with foreign keys to both ends (made by the pair's migration). With `scope`,
+ * the link table also carries that column of both ends, and composite foreign keys make a link between
+ * rows with different values impossible (items and tags of different stores).
+ */
+export interface LinkModel {
+  table: string;
+  left: LinkEnd;
+  right: LinkEnd;
+  scope?: string;
+}
+
+export type Side = 'left' | 'right';
+
+export const defineLink = <M extends LinkModel>(model: M): M => model;
+
+const other = (side: Side): Side => (side === 'left' ? 'right' : 'left');
+
+/**
+ * The rows linked to `id` of the `from` end, as a JSON array ordered by id: a scalar subquery to embed
+ * in the statement that reads the `from` row, so nested reads take no extra statement. `columns` name
+ * what to select from the linked row (alias `o`) and the link row (alias `l`).
+ */
+export function linkedList(
+  flavor: SqlFlavor,
+  model: LinkModel,
+  from: Side,
+  id: RawBuilder<unknown>,
+  columns: Columns,
+): RawBuilder<unknown> {
+  const near = model[from];
+  const far = model[other(from)];
+  return sql`SELECT ${flavor.array(flavor.object(columns), sql.ref('o.id'))}
+    FROM ${sql.table(model.table)} l JOIN ${sql.table(far.table)} o ON o.id = ${sql.ref(`l.${far.column}`)}
+    WHERE ${sql.ref(`l.${near.column}`)} = ${id}`;
+}

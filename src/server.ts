@@ -1,0 +1,54 @@
+import { pathToFileURL } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { openDatabase } from './database/connection.js';
+import { migrateToLatest } from './database/migrate.js';
+import { logSql } from './database/sql-log.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export const createLogger = (config: Config): Logger => pino({ level: config.logLevel });
+
+/**
+ * Opens the database, brings its schema up to date, and serves the API until SIGTERM or SIGINT; then
+ * stops accepting connections, lets in-flight requests finish, and closes the database.
+ */
+export async function serve(config: Config, logger = createLogger(config)): Promise<void> {
+  const database = openDatabase(config.database, { onQuery: config.logSql ? logSql(logger) : undefined });
+  await migrateToLatest(database.db);
+  const app = await buildApp({ database, logger });
+  await app.listen({ port: config.port, host: config.host });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    await app.close();
+    await database.close();
+    clearTimeout(force);
+    logger.info('stopped');
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** Runs `main`, and stops the process with a clear line when the configuration or start-up fails. */
+export async function runOrExit(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`junction: ${error instanceof ConfigError ? 'configuration error: ' : ''}${message}\n`);
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  void runOrExit(() => serve(loadConfig()));
+}

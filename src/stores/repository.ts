@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import type { Database } from '../database/connection.js';
+import { countAll } from '../database/count.js';
+import { constraintViolation } from '../database/errors.js';
+import { columnsOf, jsonList } from '../database/json.js';
+import { prepared } from '../database/prepared.js';
+import { fromJson } from '../database/sql-flavor.js';
+import type { Page } from '../http/pagination.js';
+import { PlainItem } from '../items/plain.js';
+import { PlainTag } from '../tags/plain.js';
+import { PlainStore } from './plain.js';
+import type { Store } from './schemas.js';
+
+export type StoreRepository = ReturnType<typeof storeRepository>;
+
+export function storeRepository({ db, flavor }: Database) {
+  const storeJson = flavor.object({
+    ...columnsOf(PlainStore, 's'),
+    items: flavor.embed(jsonList(flavor, 'items', 'i', sql`i.store_id = s.id`, columnsOf(PlainItem, 'i'))),
+    tags: flavor.embed(jsonList(flavor, 'tags', 't', sql`t.store_id = s.id`, columnsOf(PlainTag, 't'))),
+  });
+  const selectStores = () => db.selectFrom('stores as s').select(storeJson.as('body'));
+
+  const byId = prepared(db, (id: number) => selectStores().where('s.id', '=', id));
+  const page = prepared(db, (limit: number, offset: number) =>
+    selectStores().orderBy('s.id').limit(limit).offset(offset),
+  );
+  const count = prepared(db, () => db.selectFrom('stores').select(countAll().as('total')));
+  const insert = prepared(db, (name: string) => db.insertInto('stores').values({ name }).returning('id'));
+  // Locking the store's tags first makes a concurrent link wait for the delete (PostgreSQL; SQLite
+  // runs one writer at a time), so no link can appear between removing the links and the tags.
+  const lockTags = prepared(db, (storeId: number) => {
+    const query = db.selectFrom('tags').select('id').where('store_id', '=', storeId);
+    return flavor.name === 'postgres' ? query.forUpdate() : query;
+  });
+  const removeLinks = prepared(db, (storeId: number) => db.deleteFrom('items_tags').where('store_id', '=', storeId));
+  const remove = prepared(db, (id: number) => db.deleteFrom('stores').where('id', '=', id).returning('id'));
+
+  const get = async (id: number) => {
+    const [row] = await byId(id);
+    return row ? fromJson<Store>(row.body) : undefined;
+  };
+
+  return {
+    get,
+    async list({ limit, offset }: Page) {
+      const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
+      return { rows: rows.map((row) => fromJson<Store>(row.body)), total: counted?.total ?? 0 };
+    },
+    /** The new store, or 'duplicate' when the name is taken. */
+    async create(name: string): Promise<Store | 'duplicate'> {
+      try {
+        const [row] = await insert(name);
+        return (await get(row!.id))!;
+      } catch (error) {
+        if (constraintViolation(error) === 'unique') return 'duplicate';
+        throw error;
+      }
+    },
+    /** Deletes the store with its items, tags and links, in one transaction; false when there was none. */
+    remove: (id: number) =>
+      db.transaction().execute(async (trx) => {
+        await lockTags.in(trx)(id);
+        await removeLinks.in(trx)(id);
+        return (await remove.in(trx)(id)).length === 1;
+      }),
+  };
+}

@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { Database } from '../database/connection.js';
+import { countAll } from '../database/count.js';
+import { constraintViolation } from '../database/errors.js';
+import { columnsOf } from '../database/json.js';
+import { prepared } from '../database/prepared.js';
+import { fromJson } from '../database/sql-flavor.js';
+import type { Page } from '../http/pagination.js';
+import { PlainItem } from '../items/plain.js';
+import { itemsTags } from '../links/items-tags.js';
+import { linkedList } from '../links/link-model.js';
+import { PlainStore } from '../stores/plain.js';
+import { PlainTag } from './plain.js';
+import type { Tag } from './schemas.js';
+
+export type TagRepository = ReturnType<typeof tagRepository>;
+
+export function tagRepository({ db, flavor }: Database) {
+  const tagJson = flavor.object({
+    ...columnsOf(PlainTag, 't'),
+    store: flavor.object(columnsOf(PlainStore, 's')),
+    items: flavor.embed(linkedList(flavor, itemsTags, 'right', sql.ref('t.id'), columnsOf(PlainItem, 'o'))),
+  });
+  const selectTags = () =>
+    db.selectFrom('tags as t').innerJoin('stores as s', 's.id', 't.store_id').select(tagJson.as('body'));
+
+  const byId = prepared(db, (id: number) => selectTags().where('t.id', '=', id));
+  const pageOfStore = prepared(db, (storeId: number, limit: number, offset: number) =>
+    selectTags().where('t.store_id', '=', storeId).orderBy('t.id').limit(limit).offset(offset),
+  );
+  const countOfStore = prepared(db, (storeId: number) =>
+    db.selectFrom('tags').select(countAll().as('total')).where('store_id', '=', storeId),
+  );
+  const insert = prepared(db, (storeId: number, name: string) =>
+    db.insertInto('tags').values({ store_id: storeId, name }).returning('id'),
+  );
+  const remove = prepared(db, (id: number) => db.deleteFrom('tags').where('id', '=', id).returning('id'));
+
+  const get = async (id: number) => {
+    const [row] = await byId(id);
+    return row ? fromJson<Tag>(row.body) : undefined;
+  };
+
+  return {
+    get,
+    async listOfStore(storeId: number, { limit, offset }: Page) {
+      const [rows, [counted]] = await Promise.all([pageOfStore(storeId, limit, offset), countOfStore(storeId)]);
+      return { rows: rows.map((row) => fromJson<Tag>(row.body)), total: counted?.total ?? 0 };
+    },
+    /** The new tag; 'duplicate' when the store has a tag of that name, 'no_store' when there is no store. */
+    async create(storeId: number, name: string): Promise<Tag | 'duplicate' | 'no_store'> {
+      try {
+        const [row] = await insert(storeId, name);
+        return (await get(row!.id))!;
+      } catch (error) {
+        const violation = constraintViolation(error);
+        if (violation === 'unique') return 'duplicate';
+        if (violation === 'foreign_key') return 'no_store';
+        throw error;
+      }
+    },
+    /**
+     * Deletes a tag that has no items. The link's foreign key refuses the delete while any link exists,
+     * so a link made concurrently can never be lost: 'linked' is the answer then.
+     */
+    async remove(id: number): Promise<'deleted' | 'missing' | 'linked'> {
+      try {
+        return (await remove(id)).length === 1 ? 'deleted' : 'missing';
+      } catch (error) {
+        if (constraintViolation(error) === 'foreign_key') return 'linked';
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { Type } from '@sinclair/typebox';
+import { errors } from '../http/error-responses.js';
+import { badRequest, found, notFound } from '../http/http-error.js';
+import { PageQuery, setPagination, toPage } from '../http/pagination.js';
+import { IdParams, Message, ref } from '../http/schemas.js';
+import type { App } from '../http/app-types.js';
+import type { StoreRepository } from '../stores/repository.js';
+import type { TagRepository } from './repository.js';
+import { Tag, TagCreate } from './schemas.js';
+
+const tags = ['tags'];
+const StoreParams = IdParams('store_id');
+const TagParams = IdParams('tag_id');
+
+export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: StoreRepository }) {
+  app.get(
+    '/store/:store_id/tag',
+    {
+      schema: {
+        tags,
+        summary: "List a store's tags",
+        params: StoreParams,
+        querystring: PageQuery,
+        response: { 200: Type.Array(ref(Tag)) },
+      },
+    },
+    async (request, reply) => {
+      const { rows, total } = await deps.tags.listOfStore(request.params.store_id, toPage(request.query));
+      // An empty page is ambiguous: only then is it worth asking whether the store exists.
+      if (total === 0) found(await deps.stores.get(request.params.store_id), 'Store not found.');
+      setPagination(reply, request.query, total);
+      return rows;
+    },
+  );
+
+  app.post(
+    '/store/:store_id/tag',
+    {
+      schema: {
+        tags,
+        summary: 'Create a tag in a store',
+        params: StoreParams,
+        body: TagCreate,
+        response: { 201: ref(Tag), ...errors(400) },
+      },
+    },
+    async (request, reply) => {
+      const tag = await deps.tags.create(request.params.store_id, request.body.name);
+      if (tag === 'no_store') throw notFound('Store not found.');
+      if (tag === 'duplicate') throw badRequest('A tag with that name already exists in that store.');
+      return reply.code(201).send(tag);
+    },
+  );
+
+  app.get(
+    '/tag/:tag_id',
+    { schema: { tags, summary: 'Get a tag', params: TagParams, response: { 200: ref(Tag) } } },
+    async (request) => found(await deps.tags.get(request.params.tag_id), 'Tag not found.'),
+  );
+
+  app.delete(
+    '/tag/:tag_id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a tag that no item is tagged with',
+        params: TagParams,
+        response: { 202: ref(Message), ...errors(400) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await deps.tags.remove(request.params.tag_id);
+      if (outcome === 'missing') throw notFound('Tag not found.');
+      if (outcome === 'linked') {
+        throw badRequest('Could not delete tag. Make sure tag is not associated with any items, then try again.');
+      }
+      return reply.code(202).send({ message: 'Tag deleted.' });
+    },
+  );
+}
