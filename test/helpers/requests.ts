@@ -1,0 +1,32 @@
+import { expect } from 'vitest';
+import type { App } from '../../src/http/app-types.js';
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Record<string, unknown>;
+}
+
+/** One request through the app, its JSON body parsed. */
+export async function call(app: App, method: string, url: string, payload?: unknown): Promise<Reply> {
+  const response = await app.inject({ method: method as 'GET', url, payload: payload as object });
+  const text = response.body;
+  return { status: response.statusCode, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/** Like `call`, and fails the test unless the status is `expected`. */
+export async function expectStatus(app: App, expected: number, method: string, url: string, payload?: unknown) {
+  const reply = await call(app, method, url, payload);
+  expect(reply.status, `${method} ${url} → ${JSON.stringify(reply.body)}`).toBe(expected);
+  return reply.body;
+}
+
+export async function makeStore(app: App, name: string) {
+  return expectStatus(app, 201, 'POST', '/store', { name });
+}
+export async function makeItem(app: App, storeId: number, name: string, price = 1.5) {
+  return expectStatus(app, 201, 'POST', '/item', { name, price, store_id: storeId });
+}
+export async function makeTag(app: App, storeId: number, name: string) {
+  return expectStatus(app, 201, 'POST', `/store/${storeId}/tag`, { name });
+}
