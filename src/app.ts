@@ -40,6 +40,8 @@ export async function buildApp({ database, logger }: AppOptions): Promise<App> {
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     schemaController: validatorCompilers(),
+    // While shutting down, requests on open connections are still served (Fastify's 503 has no envelope).
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const shape of SHAPES) app.addSchema(shape);

@@ -30,7 +30,7 @@ export function parseDatabaseUrl(url: string | undefined, dataDir = DEFAULT_DATA
   const file = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
   if (file?.[1]) return { kind: 'sqlite', path: file[1] };
   throw new ConfigError(
-    `DATABASE_URL must be postgres://…, postgresql://…, sqlite:PATH or file:PATH (got "${url}")`,
+    `DATABASE_URL must be postgres://…, postgresql://…, sqlite:PATH or file:PATH (it starts "${url.split(":")[0]}:")`,
   );
 }
 

@@ -2,11 +2,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 
 export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 100;
 
-/** flask-smorest's pagination parameters. */
+/** flask-smorest's pagination parameters. Both are optional: a request without them gets the defaults. */
 export const PageQuery = Type.Object({
-  page: Type.Integer({ minimum: 1, maximum: 2147483647, default: 1 }),
-  page_size: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 }),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, default: 1 })),
+  page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })),
 });
 export type PageQuery = Static<typeof PageQuery>;
 
@@ -15,10 +16,16 @@ export interface Page {
   offset: number;
 }
 
-export const toPage = ({ page, page_size }: PageQuery): Page => ({ limit: page_size, offset: (page - 1) * page_size });
+export const toPage = ({ page = 1, page_size = DEFAULT_PAGE_SIZE }: PageQuery): Page => ({
+  limit: page_size,
+  offset: (page - 1) * page_size,
+});
 
 /** The `X-Pagination` header, as flask-smorest writes it. */
-export function paginationMetadata({ page, page_size }: PageQuery, total: number): Record<string, number> {
+export function paginationMetadata(
+  { page = 1, page_size = DEFAULT_PAGE_SIZE }: PageQuery,
+  total: number,
+): Record<string, number> {
   if (total === 0) return { total: 0, total_pages: 0 };
   const last = Math.ceil(total / page_size);
   const metadata: Record<string, number> = { total, total_pages: last, first_page: 1, last_page: last };

@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config/config.js';
+import { openDatabase } from '../database/connection.js';
+import { migrateToLatest } from '../database/migrate.js';
+import { logSql } from '../database/sql-log.js';
+import { createLogger, runOrExit, serve } from '../server.js';
+
+const program = new Command('junction')
+  .description('Junction: a REST API for many-to-many data. Configuration comes from the environment (see README).')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Apply pending migrations, then serve the API (PORT, HOST, DATABASE_URL); the same as `npm start`.')
+  .action(() => runOrExit(() => serve(loadConfig())));
+
+program
+  .command('migrate')
+  .description('Bring the database named by DATABASE_URL to the latest schema, print what was applied, and exit.')
+  .action(() =>
+    runOrExit(async () => {
+      const config = loadConfig();
+      const logger = createLogger(config);
+      const database = openDatabase(config.database, { onQuery: config.logSql ? logSql(logger) : undefined });
+      try {
+        const results = await migrateToLatest(database.db);
+        for (const result of results) process.stdout.write(`applied ${result.migrationName}\n`);
+        process.stdout.write(results.length ? 'the database is up to date\n' : 'nothing to apply: the database is up to date\n');
+      } finally {
+        await database.close();
+      }
+    }),
+  );
+
+await program.parseAsync();

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { finished, runTs } from '../helpers/process.js';
+
+const junction = (args: string[], env: Record<string, string> = {}) =>
+  finished(runTs('src/cli/main.ts', args, env));
+
+describe('junction --help', () => {
+  it('lists the commands and explains each', async () => {
+    const { code, stdout } = await junction(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/serve\s+Apply pending migrations, then serve the API/);
+    expect(stdout).toMatch(/migrate\s+Bring the database/);
+    const migrate = await junction(['migrate', '--help']);
+    expect(migrate.stdout).toContain('Usage: junction migrate');
+  });
+});
+
+describe.each(BACKENDS)('junction migrate on %s', (backend) => {
+  let testDatabase: TestDatabase;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase(backend);
+  });
+  afterAll(() => testDatabase.drop());
+
+  it('applies the migrations once, then has nothing to apply', async () => {
+    const first = await junction(['migrate'], { DATABASE_URL: testDatabase.url });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('applied 001_stores_items_tags');
+    const second = await junction(['migrate'], { DATABASE_URL: testDatabase.url });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('nothing to apply');
+  });
+
+  it('shows the CREATE TABLE statements with LOG_SQL=1 on an empty database', async () => {
+    const fresh = await createTestDatabase(backend);
+    try {
+      const { code, stdout } = await junction(['migrate'], { DATABASE_URL: fresh.url, LOG_SQL: '1' });
+      expect(code).toBe(0);
+      for (const table of ['stores', 'items', 'tags', 'items_tags']) {
+        expect(stdout).toMatch(new RegExp(`create table \\\\"${table}\\\\"`, 'i'));
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
