@@ -42,7 +42,8 @@ function openSqlite(file: string) {
 }
 
 function openPostgres(url: string, poolSize: number) {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A server that does not answer fails the request (and /health) within seconds instead of hanging it.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client's error (the server restarting, say) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return new PostgresDialect({ pool });
