@@ -27,12 +27,16 @@ export function storeRepository({ db, flavor }: Database) {
   );
   const count = prepared(db, () => db.selectFrom('stores').select(countAll().as('total')));
   const insert = prepared(db, (name: string) => db.insertInto('stores').values({ name }).returning('id'));
-  // Locking the store's tags first makes a concurrent link wait for the delete (PostgreSQL; SQLite
-  // runs one writer at a time), so no link can appear between removing the links and the tags.
-  const lockTags = prepared(db, (storeId: number) => {
-    const query = db.selectFrom('tags').select('id').where('store_id', '=', storeId);
-    return flavor.name === 'postgres' ? query.forUpdate() : query;
-  });
+  // Locking the store, then its items, then its tags makes a concurrent create of an item or tag (whose
+  // foreign key locks the store), link (which locks its item, then its tag) or tag delete wait for the
+  // delete (PostgreSQL; SQLite runs one writer at a time), so no link can appear between removing the
+  // links and the rows. Links take their locks in this order too, so the two cannot deadlock.
+  const lock = (table: 'stores' | 'items' | 'tags', column: 'id' | 'store_id') =>
+    prepared(db, (id: number) => {
+      const query = db.selectFrom(table).select('id').where(column, '=', id);
+      return flavor.name === 'postgres' ? query.forUpdate() : query;
+    });
+  const locks = [lock('stores', 'id'), lock('items', 'store_id'), lock('tags', 'store_id')];
   const removeLinks = prepared(db, (storeId: number) => db.deleteFrom('items_tags').where('store_id', '=', storeId));
   const remove = prepared(db, (id: number) => db.deleteFrom('stores').where('id', '=', id).returning('id'));
 
@@ -60,7 +64,7 @@ export function storeRepository({ db, flavor }: Database) {
     /** Deletes the store with its items, tags and links, in one transaction; false when there was none. */
     remove: (id: number) =>
       db.transaction().execute(async (trx) => {
-        await lockTags.in(trx)(id);
+        for (const locked of locks) await locked.in(trx)(id);
         await removeLinks.in(trx)(id);
         return (await remove.in(trx)(id)).length === 1;
       }),

@@ -112,6 +112,56 @@ describe.each(BACKENDS)('stores on %s', (backend) => {
     }
   });
 
+  describe('under concurrent requests', () => {
+    it('creates one store when ten requests ask for the same name at once; the others get 400', async () => {
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, () => t.app.inject({ method: 'POST', url: '/store', payload: { name: 'Rush' } })),
+      );
+      const statuses = replies.map((r) => r.statusCode).sort();
+      expect(statuses).toEqual([201, ...Array(9).fill(400)]);
+      for (const reply of replies.filter((r) => r.statusCode === 400)) {
+        expect(JSON.parse(reply.body)).toEqual({
+          code: 400,
+          status: 'Bad Request',
+          message: 'A store with that name already exists.',
+        });
+      }
+      expect(await storeNamed('Rush')).toHaveLength(1);
+    });
+
+    it('a store delete racing a link and a tag delete in that store always succeeds and leaves nothing behind', async () => {
+      for (let round = 0; round < 15; round++) {
+        const store = await makeStore(t.app, `race store ${round}`);
+        const item = await makeItem(t.app, store.id, 'item');
+        const linkedTag = await makeTag(t.app, store.id, 'linked');
+        const freeTag = await makeTag(t.app, store.id, 'free');
+        await expectStatus(t.app, 201, 'POST', `/item/${item.id}/tag/${linkedTag.id}`);
+
+        const others = [
+          t.app.inject({ method: 'POST', url: `/item/${item.id}/tag/${freeTag.id}` }),
+          t.app.inject({ method: 'DELETE', url: `/tag/${linkedTag.id}` }),
+        ];
+        if (round % 3 === 1) await new Promise((resolve) => setImmediate(resolve));
+        if (round % 3 === 2) await new Promise((resolve) => setTimeout(resolve, 1));
+        const [deleted, linked, tagDeleted] = await Promise.all([
+          t.app.inject({ method: 'DELETE', url: `/store/${store.id}` }),
+          ...others,
+        ]);
+        const where = `round ${round}: store ${deleted!.statusCode}, link ${linked!.statusCode}, tag ${tagDeleted!.statusCode}`;
+        expect(deleted!.statusCode, where).toBe(200);
+        expect([201, 404], where).toContain(linked!.statusCode);
+        // The tag is linked until the store goes: it is refused, or already gone with its store.
+        expect([400, 404], where).toContain(tagDeleted!.statusCode);
+
+        const rows = await t.database.db.selectFrom('items_tags').selectAll().where('store_id', '=', store.id).execute();
+        expect(rows, where).toEqual([]);
+        const tagRows = await t.database.db.selectFrom('tags').selectAll().where('store_id', '=', store.id).execute();
+        expect(tagRows, where).toEqual([]);
+        await expectStatus(t.app, 404, 'GET', `/item/${item.id}`);
+      }
+    });
+  });
+
   describe('POST /store validation', () => {
     it('a missing name → 422 "Missing data for required field."', async () => {
       const expected = unprocessable({ json: { name: ['Missing data for required field.'] } });

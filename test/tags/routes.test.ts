@@ -94,6 +94,20 @@ describe.each(BACKENDS)('tags on %s', (backend) => {
       ]);
     });
 
+    it('creates one tag when ten requests ask for the same name in a store at once; the others get 400', async () => {
+      const store = await newStore();
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          t.app.inject({ method: 'POST', url: `/store/${store.id}/tag`, payload: { name: 'rushed' } }),
+        ),
+      );
+      expect(replies.map((r) => r.statusCode).sort()).toEqual([201, ...Array(9).fill(400)]);
+      for (const reply of replies.filter((r) => r.statusCode === 400)) {
+        expect(JSON.parse(reply.body).message).toBe('A tag with that name already exists in that store.');
+      }
+      expect(await tagsNamed('rushed')).toHaveLength(1);
+    });
+
     it('allows the same name in another store', async () => {
       const one = await newStore();
       const two = await newStore();
