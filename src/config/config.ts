@@ -36,7 +36,8 @@ export function parseDatabaseUrl(url: string | undefined, dataDir = DEFAULT_DATA
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 8000;
-  const port = Number(value);
+  // Decimal digits only: Number() would also read " " as 0, "0x1F" as 31 and "1e3" as 1000.
+  const port = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`PORT must be an integer from 0 to 65535 (got "${value}")`);
   }

@@ -35,6 +35,8 @@ function describe(error: ErrorObject): { path: string[]; message: string } {
     case 'additionalProperties':
       return { path: [...path, error.params.additionalProperty], message: 'Unknown field.' };
     case 'type':
+      // A body that is not an object at all (null included) is marshmallow's `_schema` error.
+      if (path.length === 0) return { path, message: 'Invalid input type.' };
       if (error.data === null) return { path, message: 'Field may not be null.' };
       return { path, message: TYPE_MESSAGES[String(error.params.type)] ?? 'Invalid value.' };
     case 'minimum':
@@ -57,7 +59,13 @@ function describe(error: ErrorObject): { path: string[]; message: string } {
 export function toFieldMessages(errors: ErrorObject[]): Messages {
   const out: Messages = {};
   // A value of the wrong type can also fail the branches of a union; its type error says enough.
-  for (const error of errors.filter((e) => e.keyword !== 'anyOf')) {
+  // A nullable field's `null` branch fails for every other value too: the other branch's errors say enough.
+  const within = (path: string, field: string) => path === field || path.startsWith(`${field}/`);
+  const nullBranch = (e: ErrorObject) =>
+    e.keyword === 'type' &&
+    e.params.type === 'null' &&
+    errors.some((other) => other !== e && other.keyword !== 'anyOf' && within(other.instancePath, e.instancePath));
+  for (const error of errors.filter((e) => e.keyword !== 'anyOf' && !nullBranch(e))) {
     const { path, message } = describe(error);
     const keys = path.length > 0 ? path : ['_schema'];
     let node = out;

@@ -187,7 +187,8 @@ describe('OpenAPI document and docs pages', () => {
       expect(html).toMatch(/<html/i);
       expect(html, 'no CDN or other origin').not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
 
-      const assets = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\bhref)\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1]!);
+      const references = html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\bhref)\s*=\s*["']([^"']+)["']/gi);
+      const assets = [...references].map((m) => m[1]!);
       const scripts = assets.filter((a) => a.endsWith('.js'));
       const styles = assets.filter((a) => a.endsWith('.css'));
       expect(scripts.length).toBeGreaterThan(0);

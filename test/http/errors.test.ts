@@ -6,7 +6,9 @@ import { call, makeStore } from '../helpers/requests.js';
 /** The envelope's keys, and nothing else. */
 const ENVELOPE_KEYS = ['code', 'errors', 'message', 'status'];
 
-function expectEnvelope(reply: { status: number; body: any; headers: Record<string, unknown> }, code: number, status: string) {
+type Answer = { status: number; body: any; headers: Record<string, unknown> };
+
+function expectEnvelope(reply: Answer, code: number, status: string) {
   expect(reply.status).toBe(code);
   expect(String(reply.headers['content-type'])).toMatch(/^application\/json/);
   expect(reply.body).toMatchObject({ code, status });
@@ -17,7 +19,7 @@ function expectEnvelope(reply: { status: number; body: any; headers: Record<stri
 /** A raw request: a body exactly as given, with its content type. */
 async function send(t: TestApp, method: 'POST' | 'PUT', url: string, payload: string | Buffer, contentType: string) {
   const response = await t.app.inject({ method, url, payload, headers: { 'content-type': contentType } });
-  return { status: response.statusCode, body: JSON.parse(response.body), headers: response.headers, text: response.body };
+  return { status: response.statusCode, body: JSON.parse(response.body), headers: response.headers };
 }
 
 /** What a server error must never show: stack frames, file paths, SQL or driver words. */

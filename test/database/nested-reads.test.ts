@@ -1,0 +1,159 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { BACKENDS } from '../helpers/databases.js';
+import { call } from '../helpers/requests.js';
+
+const MANY = 200;
+
+const ids = (rows: Array<{ id: number }>) => rows.map((row) => row.id);
+const ascending = (values: number[]) => [...values].sort((a, b) => a - b);
+
+/**
+ * API.md §2: the number of SQL statements a request runs does not grow with the number of rows it
+ * returns. Each read is measured on a row with one nested row and on one with MANY.
+ */
+describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (backend) => {
+  const t = useTestApp(backend);
+
+  // A small store: one item, one tag, linked. A big store: MANY items and MANY tags, its first item
+  // linked to every tag and its first tag linked to every item.
+  const small = { store: 0, item: 0, tag: 0 };
+  const big = { store: 0, item: 0, tag: 0 };
+
+  beforeAll(async () => {
+    const { db } = t.database;
+    const stores = await db.insertInto('stores').values([{ name: 'Small' }, { name: 'Big' }]).returning('id').execute();
+    small.store = stores[0]!.id;
+    big.store = stores[1]!.id;
+
+    const [smallItem] = await db
+      .insertInto('items')
+      .values({ name: 'only item', price: 1, store_id: small.store })
+      .returning('id')
+      .execute();
+    const [smallTag] = await db
+      .insertInto('tags')
+      .values({ name: 'only tag', store_id: small.store })
+      .returning('id')
+      .execute();
+    small.item = smallItem!.id;
+    small.tag = smallTag!.id;
+    await db
+      .insertInto('items_tags')
+      .values({ item_id: small.item, tag_id: small.tag, store_id: small.store })
+      .execute();
+
+    const items = await db
+      .insertInto('items')
+      .values(Array.from({ length: MANY }, (_, i) => ({ name: `item ${i}`, price: i + 0.5, store_id: big.store })))
+      .returning('id')
+      .execute();
+    const tags = await db
+      .insertInto('tags')
+      .values(Array.from({ length: MANY }, (_, i) => ({ name: `tag ${i}`, store_id: big.store })))
+      .returning('id')
+      .execute();
+    big.item = Math.min(...ids(items));
+    big.tag = Math.min(...ids(tags));
+    await db
+      .insertInto('items_tags')
+      .values([
+        ...tags.map((tag) => ({ item_id: big.item, tag_id: tag.id, store_id: big.store })),
+        ...items
+          .filter((item) => item.id !== big.item)
+          .map((item) => ({ item_id: item.id, tag_id: big.tag, store_id: big.store })),
+      ])
+      .execute();
+  });
+
+  /** A GET's body and the number of statements it ran. */
+  async function measure(url: string) {
+    const before = t.statements();
+    const reply = await call(t.app, 'GET', url);
+    const statements = t.statements() - before;
+    expect(reply.status, `${url} → ${JSON.stringify(reply.body)?.slice(0, 200)}`).toBe(200);
+    return { statements, body: reply.body };
+  }
+
+  it('GET /store/{id}: one statement for a store with 1 item and tag, and for one with 200', async () => {
+    const one = await measure(`/store/${small.store}`);
+    const many = await measure(`/store/${big.store}`);
+    expect(one.body.items).toHaveLength(1);
+    expect(one.body.tags).toHaveLength(1);
+    expect(many.body.items).toHaveLength(MANY);
+    expect(many.body.tags).toHaveLength(MANY);
+    expect(ids(many.body.items)).toEqual(ascending(ids(many.body.items)));
+    expect(many.body.items[MANY - 1]).toEqual({ id: expect.any(Number), name: `item ${MANY - 1}`, price: MANY - 0.5 });
+    expect(one.statements).toBe(1);
+    expect(many.statements).toBe(one.statements);
+  });
+
+  it('GET /item/{id}: one statement for an item with 1 tag, and for one with 200', async () => {
+    const one = await measure(`/item/${small.item}`);
+    const many = await measure(`/item/${big.item}`);
+    expect(one.body.tags).toEqual([{ id: small.tag, name: 'only tag' }]);
+    expect(one.body.store).toEqual({ id: small.store, name: 'Small' });
+    expect(many.body.tags).toHaveLength(MANY);
+    expect(ids(many.body.tags)).toEqual(ascending(ids(many.body.tags)));
+    expect(many.body.store).toEqual({ id: big.store, name: 'Big' });
+    expect(one.statements).toBe(1);
+    expect(many.statements).toBe(one.statements);
+  });
+
+  it('GET /tag/{id}: one statement for a tag with 1 item, and for one with 200', async () => {
+    const one = await measure(`/tag/${small.tag}`);
+    const many = await measure(`/tag/${big.tag}`);
+    expect(one.body.items).toEqual([{ id: small.item, name: 'only item', price: 1 }]);
+    expect(one.body.store).toEqual({ id: small.store, name: 'Small' });
+    expect(many.body.items).toHaveLength(MANY);
+    expect(ids(many.body.items)).toEqual(ascending(ids(many.body.items)));
+    expect(one.statements).toBe(1);
+    expect(many.statements).toBe(one.statements);
+  });
+
+  it('GET /store/{id}/tag: as many statements for 1 tag with 1 item as for 200 tags, one with 200 items', async () => {
+    const one = await measure(`/store/${small.store}/tag`);
+    const many = await measure(`/store/${big.store}/tag?page_size=1000`);
+    expect(one.body).toHaveLength(1);
+    expect(one.body[0].items).toHaveLength(1);
+    expect(many.body).toHaveLength(MANY);
+    expect(many.body[0]).toMatchObject({ id: big.tag, store: { id: big.store, name: 'Big' } });
+    expect(many.body[0].items).toHaveLength(MANY);
+    expect(many.statements).toBe(one.statements);
+  });
+
+  it('GET /store: as many statements for 1 store with 1 item as for every store, one with 200 items', async () => {
+    const one = await measure('/store?page_size=1');
+    const all = await measure('/store');
+    expect(ids(one.body)).toEqual([small.store]);
+    expect(one.body[0].items).toHaveLength(1);
+    expect(ids(all.body)).toEqual([small.store, big.store]);
+    expect(all.body[1].items).toHaveLength(MANY);
+    expect(all.body[1].tags).toHaveLength(MANY);
+    expect(all.statements).toBe(one.statements);
+  });
+
+  it('GET /item: as many statements for a page of 1 item with 1 tag as for 201 items, one with 200 tags', async () => {
+    const one = await measure('/item?page_size=1');
+    const all = await measure('/item?page_size=1000');
+    expect(ids(one.body)).toEqual([small.item]);
+    expect(one.body[0].tags).toHaveLength(1);
+    expect(all.body).toHaveLength(MANY + 1);
+    expect(ids(all.body)).toEqual(ascending(ids(all.body)));
+    const bigItem = all.body.find((item: { id: number }) => item.id === big.item);
+    expect(bigItem.tags).toHaveLength(MANY);
+    expect(bigItem.store).toEqual({ id: big.store, name: 'Big' });
+    expect(all.statements).toBe(one.statements);
+  });
+
+  it('GET /store/{id}/tag and the lists keep their count on later pages too', async () => {
+    const first = await measure(`/store/${big.store}/tag?page_size=50`);
+    const last = await measure(`/store/${big.store}/tag?page_size=50&page=4`);
+    const past = await measure(`/store/${big.store}/tag?page_size=50&page=9`);
+    expect(ids(first.body)).toHaveLength(50);
+    expect(ids(last.body)).toHaveLength(50);
+    expect(past.body).toEqual([]);
+    expect(last.statements).toBe(first.statements);
+    expect(past.statements).toBe(first.statements);
+  });
+});
