@@ -19,8 +19,9 @@ import { PlainStore } from './stores/plain.js';
 import { storeRepository } from './stores/repository.js';
 import { storeRoutes } from './stores/routes.js';
 import { Store } from './stores/schemas.js';
-import { itemTagLinks } from './tags/item-tag-links.js';
 import { itemTagRoutes } from './tags/item-tag-routes.js';
+import { itemsTags } from './links/items-tags.js';
+import { linkService } from './links/link-service.js';
 import { PlainTag } from './tags/plain.js';
 import { tagRepository } from './tags/repository.js';
 import { tagRoutes } from './tags/routes.js';
@@ -59,7 +60,7 @@ export async function buildApp({ database, logger }: AppOptions): Promise<App> {
   await app.register(storeRoutes, { stores });
   await app.register(itemRoutes, { items });
   await app.register(tagRoutes, { tags, stores });
-  await app.register(itemTagRoutes, { links: itemTagLinks(database), items, tags });
+  await app.register(itemTagRoutes, { links: linkService(database, itemsTags), items, tags });
 
   answerOtherMethods();
   return app;

@@ -17,13 +17,15 @@ export interface Prepared<Args extends unknown[], Row> {
 /**
  * Builds and compiles a query once; each call only binds its arguments. Kysely would otherwise build
  * and compile the query on every request, which costs as much as running it on SQLite.
- * `build` receives one placeholder per declared parameter and must use each only as a value.
+ * `build` receives one placeholder per declared parameter (or `arity` of them, for a rest parameter)
+ * and must use each only as a value.
  */
 export function prepared<Args extends unknown[], Row>(
   db: Executor,
   build: (...params: Args) => Compilable<Row>,
+  arity = build.length,
 ): Prepared<Args, Row> {
-  const placeholders = Array.from({ length: build.length }, (_, i) => new Placeholder(i)) as unknown as Args;
+  const placeholders = Array.from({ length: arity }, (_, i) => new Placeholder(i)) as unknown as Args;
   const compiled: CompiledQuery<Row> = build(...placeholders).compile();
   const slots = compiled.parameters.map((p) => (p instanceof Placeholder ? p.index : -1));
 

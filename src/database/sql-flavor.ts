@@ -16,6 +16,10 @@ export interface SqlFlavor {
   array(element: Value, orderBy: Value): Value;
   /** Embeds the JSON returned by a scalar subquery as JSON (not as a string) inside `object`. */
   embed(subquery: Value): Value;
+  /** A boolean column as a JSON boolean (SQLite stores 0/1). */
+  boolean(column: Value): Value;
+  /** A boolean as the database binds it: better-sqlite3 binds no booleans, so SQLite gets 0/1. */
+  bindBoolean(value: boolean): boolean | number;
 }
 
 const pairs = (entries: Record<string, Value>) =>
@@ -26,6 +30,8 @@ const sqlite: SqlFlavor = {
   object: (entries) => sql`json_object(${pairs(entries)})`,
   array: (element, orderBy) => sql`json_group_array(${element} ORDER BY ${orderBy})`,
   embed: (subquery) => sql`json((${subquery}))`,
+  boolean: (column) => sql`json(CASE WHEN ${column} THEN 'true' ELSE 'false' END)`,
+  bindBoolean: (value) => (value ? 1 : 0),
 };
 
 const postgres: SqlFlavor = {
@@ -33,6 +39,8 @@ const postgres: SqlFlavor = {
   object: (entries) => sql`json_build_object(${pairs(entries)})`,
   array: (element, orderBy) => sql`coalesce(json_agg(${element} ORDER BY ${orderBy}), '[]'::json)`,
   embed: (subquery) => sql`(${subquery})`,
+  boolean: (column) => column,
+  bindBoolean: (value) => value,
 };
 
 export const flavors: Record<DialectName, SqlFlavor> = { sqlite, postgres };

@@ -1,3 +1,4 @@
+import type { TObject } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
 import type { Columns } from '../database/json.js';
 import type { SqlFlavor } from '../database/sql-flavor.js';
@@ -9,23 +10,36 @@ export interface LinkEnd {
 }
 
 /**
- * A many-to-many link, declared once per pair as SQLModel's `link_model` is: a link table whose primary
- * key is the pair of ids, with foreign keys to both ends (made by the pair's migration). With `scope`,
- * the link table also carries that column of both ends, and composite foreign keys make a link between
- * rows with different values impossible (items and tags of different stores).
+ * A many-to-many link, declared once per pair as SQLModel's `Relationship(link_model=…)` is: a link
+ * table whose primary key is the pair of ids, with foreign keys to both ends (made by the pair's
+ * migration). `fields` are what the link itself carries (`is_training`), each with a default. With
+ * `scope`, the link table also carries that column of both ends, and composite foreign keys make a link
+ * between rows with different values impossible (items and tags of different stores).
  */
 export interface LinkModel {
   table: string;
   left: LinkEnd;
   right: LinkEnd;
   scope?: string;
+  fields?: TObject;
 }
 
 export type Side = 'left' | 'right';
 
 export const defineLink = <M extends LinkModel>(model: M): M => model;
 
-const other = (side: Side): Side => (side === 'left' ? 'right' : 'left');
+export const otherSide = (side: Side): Side => (side === 'left' ? 'right' : 'left');
+
+/** The link's own fields as JSON values of the link row `alias` (booleans as JSON booleans). */
+export function linkFieldColumns(flavor: SqlFlavor, model: LinkModel, alias: string): Columns {
+  const properties = model.fields?.properties ?? {};
+  return Object.fromEntries(
+    Object.entries(properties).map(([key, schema]) => {
+      const column = sql.ref(`${alias}.${key}`);
+      return [key, schema.type === 'boolean' ? flavor.boolean(column) : column];
+    }),
+  );
+}
 
 /**
  * The rows linked to `id` of the `from` end, as a JSON array ordered by id: a scalar subquery to embed
@@ -40,7 +54,7 @@ export function linkedList(
   columns: Columns,
 ): RawBuilder<unknown> {
   const near = model[from];
-  const far = model[other(from)];
+  const far = model[otherSide(from)];
   return sql`SELECT ${flavor.array(flavor.object(columns), sql.ref('o.id'))}
     FROM ${sql.table(model.table)} l JOIN ${sql.table(far.table)} o ON o.id = ${sql.ref(`l.${far.column}`)}
     WHERE ${sql.ref(`l.${near.column}`)} = ${id}`;

@@ -1,0 +1,87 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { App } from '../http/app-types.js';
+import { errors } from '../http/error-responses.js';
+import { HttpError } from '../http/http-error.js';
+import { IdParams } from '../http/schemas.js';
+import type { LinkRefusal, LinkRow, LinkService } from './link-service.js';
+
+/** The pair named by a link path: the left end's id and the right end's. */
+export interface LinkIds {
+  left: number;
+  right: number;
+}
+
+interface Answer<Result> {
+  summary: string;
+  response: TSchema;
+  send(ids: LinkIds, result: Result): unknown;
+}
+
+/**
+ * The link endpoints of one pair, as the contract words them: the paths (each with `:<left column>`
+ * and `:<right column>`), the refusal messages, and for each verb offered what it answers. The
+ * status codes and the checks are the mechanism's: 201/200 for a new/existing link, 404 for a missing
+ * end or link, 400 for ends of different scopes.
+ */
+export interface LinkRoutesSpec {
+  paths: string[];
+  tags: string[];
+  refusals: Partial<Record<LinkRefusal, string>>;
+  link?: Answer<LinkRow> & { body?: TSchema };
+  read?: Answer<LinkRow>;
+  update?: Answer<LinkRow> & { body: TSchema };
+  unlink?: Answer<true>;
+}
+
+const STATUS: Record<LinkRefusal, number> = { no_left: 404, no_right: 404, not_linked: 404, other_scope: 400 };
+
+export async function linkRoutes(app: App, { service, spec }: { service: LinkService; spec: LinkRoutesSpec }) {
+  const { left, right } = service.model;
+  const params = IdParams(left.column, right.column);
+  const idsOf = (p: Record<string, number>): LinkIds => ({ left: p[left.column]!, right: p[right.column]! });
+  const refuse = (refusal: LinkRefusal) => new HttpError(STATUS[refusal], spec.refusals[refusal]);
+  const schema = (answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema) => ({
+    tags: spec.tags,
+    summary: answer.summary,
+    params,
+    ...(body ? { body } : {}),
+    response: { ...codes, ...errors(...(spec.refusals.other_scope ? [400] : [])) },
+  });
+
+  for (const url of spec.paths) {
+    const { link, read, update, unlink } = spec;
+    if (link) {
+      const response = { 200: link.response, 201: link.response };
+      app.post(url, { schema: schema(link, response, link.body) }, async (request, reply) => {
+        const ids = idsOf(request.params);
+        const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>);
+        if (typeof result === 'string') throw refuse(result);
+        return reply.code(result.created ? 201 : 200).send(await link.send(ids, result.row));
+      });
+    }
+    if (read) {
+      app.get(url, { schema: schema(read, { 200: read.response }) }, async (request) => {
+        const ids = idsOf(request.params);
+        const result = await service.get(ids.left, ids.right);
+        if (typeof result === 'string') throw refuse(result);
+        return read.send(ids, result);
+      });
+    }
+    if (update) {
+      app.patch(url, { schema: schema(update, { 200: update.response }, update.body) }, async (request) => {
+        const ids = idsOf(request.params);
+        const result = await service.update(ids.left, ids.right, request.body as Record<string, unknown>);
+        if (typeof result === 'string') throw refuse(result);
+        return update.send(ids, result);
+      });
+    }
+    if (unlink) {
+      app.delete(url, { schema: schema(unlink, { 200: unlink.response }) }, async (request) => {
+        const ids = idsOf(request.params);
+        const result = await service.unlink(ids.left, ids.right);
+        if (typeof result === 'string') throw refuse(result);
+        return unlink.send(ids, result);
+      });
+    }
+  }
+}
