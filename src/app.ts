@@ -21,6 +21,14 @@ import { storeRoutes } from './stores/routes.js';
 import { Store } from './stores/schemas.js';
 import { itemTagRoutes } from './tags/item-tag-routes.js';
 import { itemsTags } from './links/items-tags.js';
+import { heroesTeams, Link } from './links/heroes-teams.js';
+import { heroRepository } from './heroes/repository.js';
+import { heroRoutes } from './heroes/routes.js';
+import { heroTeamRoutes } from './heroes/hero-team-routes.js';
+import { Hero, HeroWithTeams } from './heroes/schemas.js';
+import { teamRepository } from './teams/repository.js';
+import { teamRoutes } from './teams/routes.js';
+import { Team, TeamWithHeroes } from './teams/schemas.js';
 import { linkService } from './links/link-service.js';
 import { PlainTag } from './tags/plain.js';
 import { tagRepository } from './tags/repository.js';
@@ -33,7 +41,10 @@ export interface AppOptions {
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
-const SHAPES = [ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem];
+const SHAPES = [
+  ...[ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem],
+  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link],
+];
 
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
 export async function buildApp({ database, logger }: AppOptions): Promise<App> {
@@ -61,6 +72,11 @@ export async function buildApp({ database, logger }: AppOptions): Promise<App> {
   await app.register(itemRoutes, { items });
   await app.register(tagRoutes, { tags, stores });
   await app.register(itemTagRoutes, { links: linkService(database, itemsTags), items, tags });
+
+  const heroTeamLinks = linkService(database, heroesTeams);
+  await app.register(heroRoutes, { heroes: heroRepository(database, heroTeamLinks) });
+  await app.register(teamRoutes, { teams: teamRepository(database, heroTeamLinks) });
+  await app.register(heroTeamRoutes, { links: heroTeamLinks });
 
   answerOtherMethods();
   return app;

@@ -6,4 +6,8 @@ export interface Tables {
   items: { id: Generated<number>; name: string; price: number; store_id: number };
   tags: { id: Generated<number>; name: string; store_id: number };
   items_tags: { item_id: number; tag_id: number; store_id: number };
+  team: { id: Generated<number>; name: string; headquarters: string };
+  hero: { id: Generated<number>; name: string; secret_name: string; age: number | null };
+  /** `is_training` is a boolean on PostgreSQL and 0/1 on SQLite. */
+  heroteamlink: { team_id: number; hero_id: number; is_training: Generated<boolean | number> };
 }

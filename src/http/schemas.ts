@@ -14,6 +14,9 @@ export const IdParams = <K extends string>(...names: K[]) =>
 
 export const Name = Type.String({ minLength: 1, maxLength: 80 });
 
+/** A non-empty text of SQLModel's unbounded VARCHAR columns, capped so a row stays a row. */
+export const Text = Type.String({ minLength: 1, maxLength: 255 });
+
 export const ErrorEnvelope = Type.Object(
   {
     code: Type.Integer(),

@@ -1,0 +1,63 @@
+import { Type } from '@sinclair/typebox';
+import type { App } from '../http/app-types.js';
+import { errors } from '../http/error-responses.js';
+import { found, notFound } from '../http/http-error.js';
+import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
+import { IdParams, Message, ref } from '../http/schemas.js';
+import { linkedTo } from '../links/linked-to.js';
+import type { HeroRepository } from './repository.js';
+import { Hero, HeroCreate, HeroUpdate, HeroWithTeams } from './schemas.js';
+
+const tags = ['heroes'];
+const HeroParams = IdParams('hero_id');
+
+export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository }) {
+  app.post(
+    '/heroes',
+    {
+      schema: {
+        tags,
+        summary: 'Create a hero, with its teams in the same transaction',
+        body: HeroCreate,
+        response: { 201: ref(HeroWithTeams), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const { teams, ...hero } = request.body;
+      const created = await heroes.create(hero, linkedTo('teams', 'team_id', teams));
+      if (created === 'missing_link') throw notFound('Team not found.');
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/heroes',
+    { schema: { tags, summary: 'List heroes', querystring: OffsetOrPageQuery, response: { 200: Type.Array(ref(Hero)) } } },
+    async (request, reply) => pageBy(request.query, reply, heroes.list),
+  );
+
+  app.get(
+    '/heroes/:hero_id',
+    { schema: { tags, summary: 'Get a hero with its teams', params: HeroParams, response: { 200: ref(HeroWithTeams) } } },
+    async (request) => found(await heroes.get(request.params.hero_id), 'Hero not found.'),
+  );
+
+  app.patch(
+    '/heroes/:hero_id',
+    {
+      schema: { tags, summary: 'Change a hero', params: HeroParams, body: HeroUpdate, response: { 200: ref(Hero) } },
+    },
+    async (request) => found(await heroes.update(request.params.hero_id, request.body), 'Hero not found.'),
+  );
+
+  app.delete(
+    '/heroes/:hero_id',
+    {
+      schema: { tags, summary: 'Delete a hero and its team links', params: HeroParams, response: { 200: ref(Message) } },
+    },
+    async (request) => {
+      if (!(await heroes.remove(request.params.hero_id))) throw notFound('Hero not found.');
+      return { message: 'Hero deleted.' };
+    },
+  );
+}

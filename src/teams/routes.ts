@@ -1,0 +1,63 @@
+import { Type } from '@sinclair/typebox';
+import type { App } from '../http/app-types.js';
+import { errors } from '../http/error-responses.js';
+import { found, notFound } from '../http/http-error.js';
+import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
+import { IdParams, Message, ref } from '../http/schemas.js';
+import { linkedTo } from '../links/linked-to.js';
+import type { TeamRepository } from './repository.js';
+import { Team, TeamCreate, TeamUpdate, TeamWithHeroes } from './schemas.js';
+
+const tags = ['teams'];
+const TeamParams = IdParams('team_id');
+
+export async function teamRoutes(app: App, { teams }: { teams: TeamRepository }) {
+  app.post(
+    '/teams',
+    {
+      schema: {
+        tags,
+        summary: 'Create a team, with its heroes in the same transaction',
+        body: TeamCreate,
+        response: { 201: ref(TeamWithHeroes), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const { heroes, ...team } = request.body;
+      const created = await teams.create(team, linkedTo('heroes', 'hero_id', heroes));
+      if (created === 'missing_link') throw notFound('Hero not found.');
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/teams',
+    { schema: { tags, summary: 'List teams', querystring: OffsetOrPageQuery, response: { 200: Type.Array(ref(Team)) } } },
+    async (request, reply) => pageBy(request.query, reply, teams.list),
+  );
+
+  app.get(
+    '/teams/:team_id',
+    { schema: { tags, summary: 'Get a team with its heroes', params: TeamParams, response: { 200: ref(TeamWithHeroes) } } },
+    async (request) => found(await teams.get(request.params.team_id), 'Team not found.'),
+  );
+
+  app.patch(
+    '/teams/:team_id',
+    {
+      schema: { tags, summary: 'Change a team', params: TeamParams, body: TeamUpdate, response: { 200: ref(Team) } },
+    },
+    async (request) => found(await teams.update(request.params.team_id, request.body), 'Team not found.'),
+  );
+
+  app.delete(
+    '/teams/:team_id',
+    {
+      schema: { tags, summary: 'Delete a team and its hero links', params: TeamParams, response: { 200: ref(Message) } },
+    },
+    async (request) => {
+      if (!(await teams.remove(request.params.team_id))) throw notFound('Team not found.');
+      return { message: 'Team deleted.' };
+    },
+  );
+}
