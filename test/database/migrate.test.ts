@@ -10,7 +10,7 @@ import type { Tables } from '../../src/database/tables.js';
 import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from '../helpers/databases.js';
 import { ROOT } from '../helpers/process.js';
 
-const TABLES = ['items', 'items_tags', 'stores', 'tags'];
+const TABLES = ['hero', 'heroteamlink', 'items', 'items_tags', 'stores', 'tags', 'team'];
 
 /** The error a database operation throws; fails the test when it succeeds. */
 async function refusal(operation: Promise<unknown>): Promise<unknown> {
@@ -111,6 +111,9 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
       items: ['id', 'name', 'price', 'store_id'],
       tags: ['id', 'name', 'store_id'],
       items_tags: ['item_id', 'store_id', 'tag_id'],
+      team: ['headquarters', 'id', 'name'],
+      hero: ['age', 'id', 'name', 'secret_name'],
+      heroteamlink: ['hero_id', 'is_training', 'team_id'],
     });
   });
 
@@ -155,7 +158,7 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
       expect((await schemaOf(other.db)).map((t) => t.name)).toEqual(['tags']);
 
       await sql`DROP TABLE tags`.execute(other.db);
-      expect((await migrateToLatest(other.db)).map((r) => r.status)).toEqual(['Success']);
+      expect((await migrateToLatest(other.db)).map((r) => r.status)).toEqual(Object.keys(migrations).map(() => 'Success'));
       expect((await schemaOf(other.db)).map((t) => t.name)).toEqual(TABLES);
     } finally {
       await other.close();
