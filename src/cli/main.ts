@@ -4,6 +4,8 @@ import { openDatabase } from '../database/connection.js';
 import { migrateToLatest } from '../database/migrate.js';
 import { logSql } from '../database/sql-log.js';
 import { createLogger, runOrExit, serve } from '../server.js';
+import { echoSql } from './sql-echo.js';
+import { runTutorial } from './tutorial.js';
 
 const program = new Command('junction')
   .description('Junction: a REST API for many-to-many data. Configuration comes from the environment (see README).')
@@ -26,6 +28,28 @@ program
         const results = await migrateToLatest(database.db);
         for (const result of results) process.stdout.write(`applied ${result.migrationName}\n`);
         process.stdout.write(results.length ? 'the database is up to date\n' : 'nothing to apply: the database is up to date\n');
+      } finally {
+        await database.close();
+      }
+    }),
+  );
+
+program
+  .command('tutorial')
+  .description(
+    "Run SQLModel's many-to-many chapter: create the tables with SQL echo on, then its three programs " +
+      '(heroes with teams; Spider-Boy joins and leaves Z-Force; links with is_training). ' +
+      'Uses DATABASE_URL when set (it must hold no heroes or teams), else a new in-memory SQLite database.',
+  )
+  .option('--no-echo', 'do not print the SQL statements')
+  .action((options: { echo: boolean }) =>
+    runOrExit(async () => {
+      const config = loadConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'sqlite::memory:' });
+      const print = (...parts: string[]) => process.stdout.write(`${parts.join(' ')}\n`);
+      const database = openDatabase(config.database, { onQuery: options.echo ? echoSql(print) : undefined });
+      try {
+        await migrateToLatest(database.db);
+        await runTutorial(database, print);
       } finally {
         await database.close();
       }
