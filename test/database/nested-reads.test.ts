@@ -156,4 +156,122 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
     expect(last.statements).toBe(first.statements);
     expect(past.statements).toBe(first.statements);
   });
+
+  describe('heroes and teams', () => {
+    // A small pair: one hero in one team. A big hero in MANY teams, and a big team with MANY heroes;
+    // every third link is a hero still training there.
+    const lone = { hero: 0, team: 0 };
+    const crowd = { hero: 0, team: 0, teams: [] as number[], heroes: [] as number[] };
+    /** is_training as the backend stores it: 0/1 on SQLite, a boolean on PostgreSQL. */
+    const stored = (training: boolean) => (backend === 'sqlite' ? Number(training) : training);
+    const training = (i: number) => i % 3 === 0;
+
+    beforeAll(async () => {
+      const { db } = t.database;
+      const [loneHero] = await db
+        .insertInto('hero')
+        .values({ name: 'Lone hero', secret_name: 'Lone', age: 30 })
+        .returning('id')
+        .execute();
+      const [loneTeam] = await db.insertInto('team').values({ name: 'Lone team', headquarters: 'Lone HQ' }).returning('id').execute();
+      lone.hero = loneHero!.id;
+      lone.team = loneTeam!.id;
+      await db.insertInto('heroteamlink').values({ hero_id: lone.hero, team_id: lone.team, is_training: stored(true) }).execute();
+
+      const [bigHero] = await db
+        .insertInto('hero')
+        .values({ name: 'Busy hero', secret_name: 'Busy', age: null })
+        .returning('id')
+        .execute();
+      const [bigTeam] = await db.insertInto('team').values({ name: 'Big team', headquarters: 'Big HQ' }).returning('id').execute();
+      crowd.hero = bigHero!.id;
+      crowd.team = bigTeam!.id;
+      const teams = await db
+        .insertInto('team')
+        .values(Array.from({ length: MANY }, (_, i) => ({ name: `team ${i}`, headquarters: `hq ${i}` })))
+        .returning('id')
+        .execute();
+      const heroes = await db
+        .insertInto('hero')
+        .values(Array.from({ length: MANY }, (_, i) => ({ name: `hero ${i}`, secret_name: `secret ${i}`, age: i })))
+        .returning('id')
+        .execute();
+      crowd.teams = ascending(ids(teams));
+      crowd.heroes = ascending(ids(heroes));
+      await db
+        .insertInto('heroteamlink')
+        .values([
+          ...crowd.teams.map((team, i) => ({ hero_id: crowd.hero, team_id: team, is_training: stored(training(i)) })),
+          ...crowd.heroes.map((hero, i) => ({ hero_id: hero, team_id: crowd.team, is_training: stored(training(i)) })),
+        ])
+        .execute();
+    });
+
+    it('GET /heroes/{id}: one statement for a hero in 1 team, and for one in 200, with each is_training', async () => {
+      const one = await measure(`/heroes/${lone.hero}`);
+      const many = await measure(`/heroes/${crowd.hero}`);
+      expect(one.body).toEqual({
+        id: lone.hero,
+        name: 'Lone hero',
+        secret_name: 'Lone',
+        age: 30,
+        teams: [{ id: lone.team, name: 'Lone team', headquarters: 'Lone HQ', is_training: true }],
+      });
+      expect(many.body.teams).toHaveLength(MANY);
+      expect(ids(many.body.teams)).toEqual(crowd.teams);
+      expect(many.body.teams.map((team: { is_training: boolean }) => team.is_training)).toEqual(
+        crowd.teams.map((_, i) => training(i)),
+      );
+      expect(many.body.teams[MANY - 1]).toEqual({
+        id: crowd.teams[MANY - 1],
+        name: `team ${MANY - 1}`,
+        headquarters: `hq ${MANY - 1}`,
+        is_training: training(MANY - 1),
+      });
+      expect(one.statements).toBe(1);
+      expect(many.statements).toBe(one.statements);
+    });
+
+    it('GET /teams/{id}: one statement for a team with 1 hero, and for one with 200, with each is_training', async () => {
+      const one = await measure(`/teams/${lone.team}`);
+      const many = await measure(`/teams/${crowd.team}`);
+      expect(one.body).toEqual({
+        id: lone.team,
+        name: 'Lone team',
+        headquarters: 'Lone HQ',
+        heroes: [{ id: lone.hero, name: 'Lone hero', secret_name: 'Lone', age: 30, is_training: true }],
+      });
+      expect(many.body.heroes).toHaveLength(MANY);
+      expect(ids(many.body.heroes)).toEqual(crowd.heroes);
+      expect(many.body.heroes.map((hero: { is_training: boolean }) => hero.is_training)).toEqual(
+        crowd.heroes.map((_, i) => training(i)),
+      );
+      expect(many.body.heroes[0]).toEqual({
+        id: crowd.heroes[0],
+        name: 'hero 0',
+        secret_name: 'secret 0',
+        age: 0,
+        is_training: true,
+      });
+      expect(one.statements).toBe(1);
+      expect(many.statements).toBe(one.statements);
+    });
+
+    it('GET /heroes and GET /teams: as many statements for a page of 1 as for every row', async () => {
+      for (const list of ['/heroes', '/teams']) {
+        const one = await measure(`${list}?page_size=1`);
+        const all = await measure(`${list}?page_size=1000`);
+        expect(one.body, list).toHaveLength(1);
+        expect(all.body.length, list).toBeGreaterThan(MANY);
+        expect(ids(all.body), list).toEqual(ascending(ids(all.body)));
+        expect(all.statements, list).toBe(one.statements);
+
+        const oneByLimit = await measure(`${list}?limit=1`);
+        const hundred = await measure(`${list}?offset=1&limit=100`);
+        expect(oneByLimit.body, list).toHaveLength(1);
+        expect(hundred.body, list).toHaveLength(100);
+        expect(hundred.statements, list).toBe(oneByLimit.statements);
+      }
+    });
+  });
 });

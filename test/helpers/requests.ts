@@ -30,3 +30,9 @@ export async function makeItem(app: App, storeId: number, name: string, price = 
 export async function makeTag(app: App, storeId: number, name: string) {
   return expectStatus(app, 201, 'POST', `/store/${storeId}/tag`, { name });
 }
+export async function makeTeam(app: App, name: string, headquarters = `${name} HQ`, extra: object = {}) {
+  return expectStatus(app, 201, 'POST', '/teams', { name, headquarters, ...extra });
+}
+export async function makeHero(app: App, name: string, secretName = `${name} (secret)`, extra: object = {}) {
+  return expectStatus(app, 201, 'POST', '/heroes', { name, secret_name: secretName, ...extra });
+}
