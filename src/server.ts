@@ -5,19 +5,30 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { openDatabase } from './database/connection.js';
 import { migrateToLatest } from './database/migrate.js';
 import { logSql } from './database/sql-log.js';
+import { jwtSecret } from './config/secret.js';
+import { ensureAdmin } from './users/admin.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export const createLogger = (config: Config): Logger => pino({ level: config.logLevel });
 
 /**
- * Opens the database, brings its schema up to date, and serves the API until SIGTERM or SIGINT; then
- * stops accepting connections, lets in-flight requests finish, and closes the database.
+ * Opens the database, brings its schema up to date, makes sure the configured admin exists, and serves
+ * the API until SIGTERM or SIGINT; then stops accepting connections, lets in-flight requests finish,
+ * and closes the database.
  */
 export async function serve(config: Config, logger = createLogger(config)): Promise<void> {
+  const secret = jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
   const database = openDatabase(config.database, { onQuery: config.logSql ? logSql(logger) : undefined });
   await migrateToLatest(database.db);
-  const app = await buildApp({ database, logger });
+  if (config.admin) await ensureAdmin(database, config.admin);
+  const app = await buildApp({
+    database,
+    secret,
+    logger,
+    corsOrigins: config.corsOrigins,
+    authRateLimit: config.authRateLimit,
+  });
   await app.listen({ port: config.port, host: config.host });
 
   let stopping = false;

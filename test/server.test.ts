@@ -15,7 +15,7 @@ describe.each(BACKENDS)('the service as a process on %s', (backend) => {
     const first = await startServer({ DATABASE_URL: testDatabase.url });
     const created = await fetch(`${first.url}/store`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await first.adminToken()}` },
       body: JSON.stringify({ name: 'Survivor' }),
     });
     expect(created.status).toBe(201);
@@ -36,9 +36,14 @@ describe.each(BACKENDS)('the service as a process on %s', (backend) => {
   it('finishes a request that is in flight when SIGTERM arrives', async () => {
     const server = await startServer({ DATABASE_URL: testDatabase.url });
     const body = JSON.stringify({ name: 'Half-sent' });
+    const token = await server.adminToken();
     const request = http.request(`${server.url}/store`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${token}`,
+      },
     });
     const response = new Promise<number | undefined>((resolve, reject) => {
       request.on('response', (res) => {

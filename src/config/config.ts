@@ -12,6 +12,13 @@ export interface Config {
   logSql: boolean;
   logLevel: string;
   production: boolean;
+  /** JWT_SECRET as given; `jwtSecret()` turns it (or the kept one) into the key. */
+  jwtSecret?: string;
+  /** ADMIN_USERNAME + ADMIN_PASSWORD: made sure to exist as an admin at start. */
+  admin?: { username: string; password: string };
+  corsOrigins: string[];
+  /** Requests per minute per client address on /register and /login. */
+  authRateLimit: number;
 }
 
 /** A setting that cannot work: the process prints it and stops before doing anything. */
@@ -58,6 +65,18 @@ function parseLogLevel(value: string | undefined): string {
   return value;
 }
 
+function parseAdmin(username: string | undefined, password: string | undefined): Config['admin'] {
+  if (!username && !password) return undefined;
+  if (!username || !password) throw new ConfigError('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  return { username, password };
+}
+
+function parsePositiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new ConfigError(`${name} must be a positive integer (got "${value}")`);
+  return Number(value);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = env.DATA_DIR || DEFAULT_DATA_DIR;
   return {
@@ -68,5 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logSql: parseFlag('LOG_SQL', env.LOG_SQL),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     production: env.NODE_ENV === 'production',
+    jwtSecret: env.JWT_SECRET,
+    admin: parseAdmin(env.ADMIN_USERNAME, env.ADMIN_PASSWORD),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    authRateLimit: parsePositiveInteger('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 10),
   };
 }

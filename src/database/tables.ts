@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 
 /** The tables as Kysely sees them; the migrations are what create them. */
 export interface Tables {
-  stores: { id: Generated<number>; name: string };
+  stores: { id: Generated<number>; name: string; owner_id: number | null };
   items: { id: Generated<number>; name: string; price: number; store_id: number };
   tags: { id: Generated<number>; name: string; store_id: number };
   items_tags: { item_id: number; tag_id: number; store_id: number };
@@ -10,4 +10,7 @@ export interface Tables {
   hero: { id: Generated<number>; name: string; secret_name: string; age: number | null };
   /** `is_training` is a boolean on PostgreSQL and 0/1 on SQLite. */
   heroteamlink: { team_id: number; hero_id: number; is_training: Generated<boolean | number> };
+  /** `is_admin` is a boolean on PostgreSQL and 0/1 on SQLite. */
+  users: { id: Generated<number>; username: string; password_hash: string; is_admin: Generated<boolean | number> };
+  revoked_tokens: { jti: string; expires_at: number };
 }

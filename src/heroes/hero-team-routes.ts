@@ -21,13 +21,21 @@ export async function heroTeamRoutes(app: App, { links }: { links: LinkService }
         body: Fields,
         response: ref(Link),
         send: asLink,
+        auth: {},
       },
       read: { summary: "A hero's place in a team", response: ref(Link), send: asLink },
-      update: { summary: 'Change whether the hero is training in the team', body: Fields, response: ref(Link), send: asLink },
+      update: {
+        summary: 'Change whether the hero is training in the team',
+        body: Fields,
+        response: ref(Link),
+        send: asLink,
+        auth: {},
+      },
       unlink: {
-        summary: 'Take a hero out of a team',
+        summary: 'Take a hero out of a team (admins)',
         response: ref(Message),
         send: () => ({ message: 'Hero removed from team.' }),
+        auth: { admin: true },
       },
     },
   });

@@ -15,6 +15,7 @@ export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository 
   app.post(
     '/heroes',
     {
+      config: { auth: {} },
       schema: {
         tags,
         summary: 'Create a hero, with its teams in the same transaction',
@@ -45,6 +46,7 @@ export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository 
   app.patch(
     '/heroes/:hero_id',
     {
+      config: { auth: {} },
       schema: { tags, summary: 'Change a hero', params: HeroParams, body: HeroUpdate, response: { 200: ref(Hero) } },
     },
     async (request) => found(await heroes.update(request.params.hero_id, request.body), 'Hero not found.'),
@@ -53,7 +55,8 @@ export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository 
   app.delete(
     '/heroes/:hero_id',
     {
-      schema: { tags, summary: 'Delete a hero and its team links', params: HeroParams, response: { 200: ref(Message) } },
+      config: { auth: { admin: true } },
+      schema: { tags, summary: 'Delete a hero and its team links (admins)', params: HeroParams, response: { 200: ref(Message) } },
     },
     async (request) => {
       if (!(await heroes.remove(request.params.hero_id))) throw notFound('Hero not found.');

@@ -15,6 +15,11 @@ export async function docs(app: FastifyInstance): Promise<void> {
         version: '1.0.0',
         description: 'Stores, items and tags; heroes and teams: many-to-many data over REST.',
       },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /login' },
+        },
+      },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });

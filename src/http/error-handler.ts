@@ -34,6 +34,7 @@ function toEnvelope(error: FastifyError): Envelope | undefined {
 export function errorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toEnvelope(error);
+    if (error instanceof HttpError && error.headers) reply.headers(error.headers);
     if (body) return reply.code(body.code).send(body);
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(envelope(500, { message: 'The server could not complete the request.' }));

@@ -1,9 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 
-/** The error envelope of every error answer: `{code, status, message?, errors?}`. */
+/** The error envelope of every error answer: `{code, status, message?, errors?}`; `error` on auth errors. */
 export interface Envelope {
   code: number;
   status: string;
+  error?: string;
   message?: string;
   errors?: Record<string, unknown>;
 }
@@ -23,6 +24,8 @@ export class HttpError extends Error {
     this.hasMessage = message !== undefined;
   }
   readonly hasMessage: boolean;
+  /** Headers the answer carries (`WWW-Authenticate`, say). */
+  headers?: Record<string, string>;
 
   toEnvelope(): Envelope {
     return envelope(this.statusCode, {
@@ -35,6 +38,7 @@ export class HttpError extends Error {
 export const notFound = (message?: string) => new HttpError(404, message);
 export const badRequest = (message: string) => new HttpError(400, message);
 export const conflict = (message: string) => new HttpError(409, message);
+export const forbidden = (message: string) => new HttpError(403, message);
 
 /** The value, or a 404 with `message` when there is none. */
 export function found<T>(value: T | undefined, message: string): T {

@@ -21,6 +21,7 @@ export const ErrorEnvelope = Type.Object(
   {
     code: Type.Integer(),
     status: Type.String(),
+    error: Type.Optional(Type.String({ description: "flask-jwt-extended's code, on authentication errors" })),
     message: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Object({}, { additionalProperties: true })),
   },

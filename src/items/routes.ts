@@ -4,13 +4,16 @@ import { found, notFound } from '../http/http-error.js';
 import { PageQuery, setPagination, toPage } from '../http/pagination.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
+import { principal } from '../auth/authenticate.js';
+import { mayChange } from '../auth/permissions.js';
+import type { Ownership } from '../stores/ownership.js';
 import type { ItemRepository } from './repository.js';
 import { Item, ItemCreate, ItemUpdate } from './schemas.js';
 
 const tags = ['items'];
 const ItemParams = IdParams('item_id');
 
-export async function itemRoutes(app: App, { items }: { items: ItemRepository }) {
+export async function itemRoutes(app: App, { items, owners }: { items: ItemRepository; owners: Ownership }) {
   app.get(
     '/item',
     { schema: { tags, summary: 'List items', querystring: PageQuery, response: { 200: Type.Array(ref(Item)) } } },
@@ -23,8 +26,20 @@ export async function itemRoutes(app: App, { items }: { items: ItemRepository })
 
   app.post(
     '/item',
-    { schema: { tags, summary: 'Create an item in a store', body: ItemCreate, response: { 201: ref(Item), ...errors(404) } } },
-    async (request, reply) => reply.code(201).send(found(await items.create(request.body), 'Store not found.')),
+    {
+      // A fresh token, as in the original: a refreshed one is not enough to add stock.
+      config: { auth: { fresh: true } },
+      schema: {
+        tags,
+        summary: "Create an item in a store (the store's owner or an admin; a fresh token)",
+        body: ItemCreate,
+        response: { 201: ref(Item), ...errors(403, 404) },
+      },
+    },
+    async (request, reply) => {
+      mayChange(principal(request), await owners.store(request.body.store_id), 'Store not found.');
+      return reply.code(201).send(found(await items.create(request.body), 'Store not found.'));
+    },
   );
 
   app.get(
@@ -38,21 +53,32 @@ export async function itemRoutes(app: App, { items }: { items: ItemRepository })
     {
       schema: {
         tags,
-        summary: "Change an item's name or price",
+        summary: "Change an item's name or price (its store's owner or an admin)",
         params: ItemParams,
         body: ItemUpdate,
-        response: { 200: ref(Item) },
+        response: { 200: ref(Item), ...errors(403) },
       },
+      config: { auth: {} },
     },
-    async (request) => found(await items.update(request.params.item_id, request.body), 'Item not found.'),
+    async (request) => {
+      mayChange(principal(request), await owners.item(request.params.item_id), 'Item not found.');
+      return found(await items.update(request.params.item_id, request.body), 'Item not found.');
+    },
   );
 
   app.delete(
     '/item/:item_id',
     {
-      schema: { tags, summary: 'Delete an item and its tag links', params: ItemParams, response: { 200: ref(Message) } },
+      config: { auth: {} },
+      schema: {
+        tags,
+        summary: "Delete an item and its tag links (its store's owner or an admin)",
+        params: ItemParams,
+        response: { 200: ref(Message), ...errors(403) },
+      },
     },
     async (request) => {
+      mayChange(principal(request), await owners.item(request.params.item_id), 'Item not found.');
       if (!(await items.remove(request.params.item_id))) throw notFound('Item not found.');
       return { message: 'Item deleted.' };
     },

@@ -1,4 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
+import type { FastifyContextConfig, FastifyRequest } from 'fastify';
+import { principal, type AuthRequirement, type Principal } from '../auth/authenticate.js';
 import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { HttpError } from '../http/http-error.js';
@@ -15,6 +17,9 @@ interface Answer<Result> {
   summary: string;
   response: TSchema;
   send(ids: LinkIds, result: Result): unknown;
+  /** Who may: the token the verb needs, and a check of the caller's right to these two rows. */
+  auth?: AuthRequirement;
+  authorize?(caller: Principal, ids: LinkIds): Promise<void>;
 }
 
 /**
@@ -40,44 +45,56 @@ export async function linkRoutes(app: App, { service, spec }: { service: LinkSer
   const params = IdParams(left.column, right.column);
   const idsOf = (p: Record<string, number>): LinkIds => ({ left: p[left.column]!, right: p[right.column]! });
   const refuse = (refusal: LinkRefusal) => new HttpError(STATUS[refusal], spec.refusals[refusal]);
-  const schema = (answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema) => ({
-    tags: spec.tags,
-    summary: answer.summary,
-    params,
-    ...(body ? { body } : {}),
-    response: { ...codes, ...errors(...(spec.refusals.other_scope ? [400] : [])) },
+  const options = (answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema) => ({
+    config: { auth: answer.auth } as FastifyContextConfig,
+    schema: {
+      tags: spec.tags,
+      summary: answer.summary,
+      params,
+      ...(body ? { body } : {}),
+      response: {
+        ...codes,
+        ...errors(...(spec.refusals.other_scope ? [400] : []), ...(answer.authorize ? [403] : [])),
+      },
+    },
   });
+  /** The ids of the request, once the caller has been allowed to touch them. */
+  const allowed = async (answer: Answer<never>, request: FastifyRequest) => {
+    const ids = idsOf(request.params as Record<string, number>);
+    if (answer.authorize) await answer.authorize(principal(request), ids);
+    return ids;
+  };
 
   for (const url of spec.paths) {
     const { link, read, update, unlink } = spec;
     if (link) {
       const response = { 200: link.response, 201: link.response };
-      app.post(url, { schema: schema(link, response, link.body) }, async (request, reply) => {
-        const ids = idsOf(request.params);
+      app.post(url, options(link, response, link.body), async (request, reply) => {
+        const ids = await allowed(link, request);
         const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>);
         if (typeof result === 'string') throw refuse(result);
         return reply.code(result.created ? 201 : 200).send(await link.send(ids, result.row));
       });
     }
     if (read) {
-      app.get(url, { schema: schema(read, { 200: read.response }) }, async (request) => {
-        const ids = idsOf(request.params);
+      app.get(url, options(read, { 200: read.response }), async (request) => {
+        const ids = await allowed(read, request);
         const result = await service.get(ids.left, ids.right);
         if (typeof result === 'string') throw refuse(result);
         return read.send(ids, result);
       });
     }
     if (update) {
-      app.patch(url, { schema: schema(update, { 200: update.response }, update.body) }, async (request) => {
-        const ids = idsOf(request.params);
+      app.patch(url, options(update, { 200: update.response }, update.body), async (request) => {
+        const ids = await allowed(update, request);
         const result = await service.update(ids.left, ids.right, request.body as Record<string, unknown>);
         if (typeof result === 'string') throw refuse(result);
         return update.send(ids, result);
       });
     }
     if (unlink) {
-      app.delete(url, { schema: schema(unlink, { 200: unlink.response }) }, async (request) => {
-        const ids = idsOf(request.params);
+      app.delete(url, options(unlink, { 200: unlink.response }), async (request) => {
+        const ids = await allowed(unlink, request);
         const result = await service.unlink(ids.left, ids.right);
         if (typeof result === 'string') throw refuse(result);
         return unlink.send(ids, result);

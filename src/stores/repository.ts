@@ -26,7 +26,9 @@ export function storeRepository({ db, flavor }: Database) {
     selectStores().orderBy('s.id').limit(limit).offset(offset),
   );
   const count = prepared(db, () => db.selectFrom('stores').select(countAll().as('total')));
-  const insert = prepared(db, (name: string) => db.insertInto('stores').values({ name }).returning('id'));
+  const insert = prepared(db, (name: string, ownerId: number) =>
+    db.insertInto('stores').values({ name, owner_id: ownerId }).returning('id'),
+  );
   // Locking the store, then its items, then its tags makes a concurrent create of an item or tag (whose
   // foreign key locks the store), link (which locks its item, then its tag) or tag delete wait for the
   // delete (PostgreSQL; SQLite runs one writer at a time), so no link can appear between removing the
@@ -51,13 +53,14 @@ export function storeRepository({ db, flavor }: Database) {
       const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
       return { rows: rows.map((row) => fromJson<Store>(row.body)), total: counted?.total ?? 0 };
     },
-    /** The new store, or 'duplicate' when the name is taken. */
-    async create(name: string): Promise<Store | 'duplicate'> {
+    /** The new store; 'duplicate' when the name is taken, 'no_owner' when the owner does not exist. */
+    async create(name: string, ownerId: number): Promise<Store | 'duplicate' | 'no_owner'> {
       try {
-        const [row] = await insert(name);
+        const [row] = await insert(name, ownerId);
         return (await get(row!.id))!;
       } catch (error) {
         if (constraintViolation(error) === 'unique') return 'duplicate';
+        if (constraintViolation(error) === 'foreign_key') return 'no_owner';
         throw error;
       }
     },

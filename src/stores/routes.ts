@@ -4,13 +4,17 @@ import { badRequest, found, notFound } from '../http/http-error.js';
 import { PageQuery, setPagination, toPage } from '../http/pagination.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
+import { AuthError } from '../auth/auth-error.js';
+import { principal } from '../auth/authenticate.js';
+import { mayChange } from '../auth/permissions.js';
+import type { Ownership } from './ownership.js';
 import type { StoreRepository } from './repository.js';
 import { Store, StoreCreate } from './schemas.js';
 
 const tags = ['stores'];
 const StoreParams = IdParams('store_id');
 
-export async function storeRoutes(app: App, { stores }: { stores: StoreRepository }) {
+export async function storeRoutes(app: App, { stores, owners }: { stores: StoreRepository; owners: Ownership }) {
   app.get(
     '/store',
     { schema: { tags, summary: 'List stores', querystring: PageQuery, response: { 200: Type.Array(ref(Store)) } } },
@@ -23,10 +27,14 @@ export async function storeRoutes(app: App, { stores }: { stores: StoreRepositor
 
   app.post(
     '/store',
-    { schema: { tags, summary: 'Create a store', body: StoreCreate, response: { 201: ref(Store), ...errors(400) } } },
+    {
+      config: { auth: {} },
+      schema: { tags, summary: 'Create a store, owned by the caller', body: StoreCreate, response: { 201: ref(Store), ...errors(400) } },
+    },
     async (request, reply) => {
-      const store = await stores.create(request.body.name);
+      const store = await stores.create(request.body.name, principal(request).id);
       if (store === 'duplicate') throw badRequest('A store with that name already exists.');
+      if (store === 'no_owner') throw new AuthError('invalid_token', "The token's user no longer exists.");
       return reply.code(201).send(store);
     },
   );
@@ -40,15 +48,18 @@ export async function storeRoutes(app: App, { stores }: { stores: StoreRepositor
   app.delete(
     '/store/:store_id',
     {
+      config: { auth: {} },
       schema: {
         tags,
-        summary: 'Delete a store with its items, tags and their links',
+        summary: 'Delete a store with its items, tags and their links (its owner or an admin)',
         params: StoreParams,
-        response: { 200: ref(Message) },
+        response: { 200: ref(Message), ...errors(403) },
       },
     },
     async (request) => {
-      if (!(await stores.remove(request.params.store_id))) throw notFound('Store not found.');
+      const { store_id } = request.params;
+      mayChange(principal(request), await owners.store(store_id), 'Store not found.');
+      if (!(await stores.remove(store_id))) throw notFound('Store not found.');
       return { message: 'Store deleted' };
     },
   );

@@ -2,7 +2,10 @@ import type { App } from '../http/app-types.js';
 import { found } from '../http/http-error.js';
 import { ref } from '../http/schemas.js';
 import type { ItemRepository } from '../items/repository.js';
-import { linkRoutes } from '../links/link-routes.js';
+import type { Principal } from '../auth/authenticate.js';
+import { mayChange } from '../auth/permissions.js';
+import { linkRoutes, type LinkIds } from '../links/link-routes.js';
+import type { Ownership } from '../stores/ownership.js';
 import type { LinkService } from '../links/link-service.js';
 import type { TagRepository } from './repository.js';
 import { Tag, TagAndItem } from './schemas.js';
@@ -11,11 +14,21 @@ interface Deps {
   links: LinkService;
   items: ItemRepository;
   tags: TagRepository;
+  owners: Ownership;
 }
 
 /** Linking items and tags: the original's two endpoints, answered with the tag (and the item). */
-export async function itemTagRoutes(app: App, { links, items, tags }: Deps) {
+export async function itemTagRoutes(app: App, { links, items, tags, owners }: Deps) {
   const tag = async (id: number) => found(await tags.get(id), 'Tag not found.');
+  // Both ends are checked: the caller must be allowed to change the item's store and the tag's.
+  const ownerOfBoth = {
+    auth: {},
+    async authorize(caller: Principal, ids: LinkIds) {
+      const [item, tagOwner] = await Promise.all([owners.item(ids.left), owners.tag(ids.right)]);
+      mayChange(caller, item, 'Item not found.');
+      mayChange(caller, tagOwner, 'Tag not found.');
+    },
+  };
   await linkRoutes(app, {
     service: links,
     spec: {
@@ -31,6 +44,7 @@ export async function itemTagRoutes(app: App, { links, items, tags }: Deps) {
         summary: 'Link an item with a tag of the same store (201 when made, 200 when it already existed)',
         response: ref(Tag),
         send: (ids) => tag(ids.right),
+        ...ownerOfBoth,
       },
       unlink: {
         summary: 'Unlink an item from a tag',
@@ -40,6 +54,7 @@ export async function itemTagRoutes(app: App, { links, items, tags }: Deps) {
           item: found(await items.get(ids.left), 'Item not found.'),
           tag: await tag(ids.right),
         }),
+        ...ownerOfBoth,
       },
     },
   });

@@ -5,6 +5,9 @@ import { PageQuery, setPagination, toPage } from '../http/pagination.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
 import type { StoreRepository } from '../stores/repository.js';
+import { principal } from '../auth/authenticate.js';
+import { mayChange } from '../auth/permissions.js';
+import type { Ownership } from '../stores/ownership.js';
 import type { TagRepository } from './repository.js';
 import { Tag, TagCreate } from './schemas.js';
 
@@ -12,7 +15,7 @@ const tags = ['tags'];
 const StoreParams = IdParams('store_id');
 const TagParams = IdParams('tag_id');
 
-export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: StoreRepository }) {
+export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: StoreRepository; owners: Ownership }) {
   app.get(
     '/store/:store_id/tag',
     {
@@ -36,15 +39,17 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: S
   app.post(
     '/store/:store_id/tag',
     {
+      config: { auth: {} },
       schema: {
         tags,
-        summary: 'Create a tag in a store',
+        summary: "Create a tag in a store (the store's owner or an admin)",
         params: StoreParams,
         body: TagCreate,
-        response: { 201: ref(Tag), ...errors(400) },
+        response: { 201: ref(Tag), ...errors(400, 403) },
       },
     },
     async (request, reply) => {
+      mayChange(principal(request), await deps.owners.store(request.params.store_id), 'Store not found.');
       const tag = await deps.tags.create(request.params.store_id, request.body.name);
       if (tag === 'no_store') throw notFound('Store not found.');
       if (tag === 'duplicate') throw badRequest('A tag with that name already exists in that store.');
@@ -61,14 +66,16 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: S
   app.delete(
     '/tag/:tag_id',
     {
+      config: { auth: {} },
       schema: {
         tags,
-        summary: 'Delete a tag that no item is tagged with',
+        summary: "Delete a tag that no item is tagged with (its store's owner or an admin)",
         params: TagParams,
-        response: { 202: ref(Message), ...errors(400) },
+        response: { 202: ref(Message), ...errors(400, 403) },
       },
     },
     async (request, reply) => {
+      mayChange(principal(request), await deps.owners.tag(request.params.tag_id), 'Tag not found.');
       const outcome = await deps.tags.remove(request.params.tag_id);
       if (outcome === 'missing') throw notFound('Tag not found.');
       if (outcome === 'linked') {

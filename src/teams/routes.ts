@@ -15,6 +15,7 @@ export async function teamRoutes(app: App, { teams }: { teams: TeamRepository })
   app.post(
     '/teams',
     {
+      config: { auth: {} },
       schema: {
         tags,
         summary: 'Create a team, with its heroes in the same transaction',
@@ -45,6 +46,7 @@ export async function teamRoutes(app: App, { teams }: { teams: TeamRepository })
   app.patch(
     '/teams/:team_id',
     {
+      config: { auth: {} },
       schema: { tags, summary: 'Change a team', params: TeamParams, body: TeamUpdate, response: { 200: ref(Team) } },
     },
     async (request) => found(await teams.update(request.params.team_id, request.body), 'Team not found.'),
@@ -53,7 +55,8 @@ export async function teamRoutes(app: App, { teams }: { teams: TeamRepository })
   app.delete(
     '/teams/:team_id',
     {
-      schema: { tags, summary: 'Delete a team and its hero links', params: TeamParams, response: { 200: ref(Message) } },
+      config: { auth: { admin: true } },
+      schema: { tags, summary: 'Delete a team and its hero links (admins)', params: TeamParams, response: { 200: ref(Message) } },
     },
     async (request) => {
       if (!(await teams.remove(request.params.team_id))) throw notFound('Team not found.');

@@ -10,7 +10,7 @@ import type { Tables } from '../../src/database/tables.js';
 import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from '../helpers/databases.js';
 import { ROOT } from '../helpers/process.js';
 
-const TABLES = ['hero', 'heroteamlink', 'items', 'items_tags', 'stores', 'tags', 'team'];
+const TABLES = ['hero', 'heroteamlink', 'items', 'items_tags', 'revoked_tokens', 'stores', 'tags', 'team', 'users'];
 
 /** The error a database operation throws; fails the test when it succeeds. */
 async function refusal(operation: Promise<unknown>): Promise<unknown> {
@@ -107,13 +107,15 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
     expect(tables).toEqual(TABLES);
     const columns = Object.fromEntries((await schemaOf(db)).map((t) => [t.name, t.columns.map((c) => c.name).sort()]));
     expect(columns).toEqual({
-      stores: ['id', 'name'],
+      stores: ['id', 'name', 'owner_id'],
       items: ['id', 'name', 'price', 'store_id'],
       tags: ['id', 'name', 'store_id'],
       items_tags: ['item_id', 'store_id', 'tag_id'],
       team: ['headquarters', 'id', 'name'],
       hero: ['age', 'id', 'name', 'secret_name'],
       heroteamlink: ['hero_id', 'is_training', 'team_id'],
+      users: ['id', 'is_admin', 'password_hash', 'username'],
+      revoked_tokens: ['expires_at', 'jti'],
     });
   });
 
@@ -123,7 +125,7 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
     expect(await migrateToLatest(db)).toEqual([]);
     expect(await schemaOf(db)).toEqual(before);
     const kept = await db.selectFrom('stores').selectAll().where('id', '=', store!.id).execute();
-    expect(kept).toEqual([{ id: store!.id, name: 'Kept' }]);
+    expect(kept).toEqual([{ id: store!.id, name: 'Kept', owner_id: null }]);
   });
 
   it('applies each migration exactly once when several migrators run at the same time', async () => {

@@ -3,9 +3,18 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The admin every started service has (ADMIN_USERNAME/ADMIN_PASSWORD), and its signing key. */
+export const SERVICE_ENV = {
+  JWT_SECRET: 'the secret of the services that tests start, 32+ bytes',
+  ADMIN_USERNAME: 'admin',
+  ADMIN_PASSWORD: 'admin password',
+};
+
 export interface Running {
   child: ChildProcess;
   url: string;
+  /** A fresh access token of the service's admin. */
+  adminToken(): Promise<string>;
   output(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -31,7 +40,7 @@ export function finished(child: ChildProcess): Promise<{ code: number | null; st
 
 /** Starts the service on a free port and resolves once it listens. */
 export function startServer(env: Record<string, string>): Promise<Running> {
-  const child = runTs('src/server.ts', [], { PORT: '0', LOG_LEVEL: 'info', ...env });
+  const child = runTs('src/server.ts', [], { PORT: '0', LOG_LEVEL: 'info', ...SERVICE_ENV, ...env });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -42,6 +51,14 @@ export function startServer(env: Record<string, string>): Promise<Running> {
         resolve({
           child,
           url: match[1]!,
+          adminToken: async () => {
+            const response = await fetch(`${match[1]}/login`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ username: SERVICE_ENV.ADMIN_USERNAME, password: SERVICE_ENV.ADMIN_PASSWORD }),
+            });
+            return ((await response.json()) as { access_token: string }).access_token;
+          },
           output: () => output,
           stop: () => {
             child.kill('SIGTERM');

@@ -7,9 +7,19 @@ export interface Reply {
   headers: Record<string, unknown>;
 }
 
-/** One request through the app, its JSON body parsed. */
-export async function call(app: App, method: string, url: string, payload?: unknown): Promise<Reply> {
-  const response = await app.inject({ method: method as 'GET', url, payload: payload as object });
+/**
+ * One request through the app, its JSON body parsed. It goes as the test app's admin unless `token`
+ * names another access token, or is `null` for none.
+ */
+export async function call(
+  app: App,
+  method: string,
+  url: string,
+  payload?: unknown,
+  { token }: { token?: string | null } = {},
+): Promise<Reply> {
+  const headers = token === undefined ? {} : { authorization: token === null ? undefined : `Bearer ${token}` };
+  const response = await app.inject({ method: method as 'GET', url, payload: payload as object, headers });
   const text = response.body;
   return { status: response.statusCode, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }

@@ -122,7 +122,7 @@ describe('OpenAPI document and docs pages', () => {
     expect(schemas.Tag!.properties.store).toEqual(ref('PlainStore'));
     expect(schemas.Tag!.properties.items).toEqual({ type: 'array', items: ref('PlainItem') });
     expect(schemas.Error!.required.sort()).toEqual(['code', 'status']);
-    expect(Object.keys(schemas.Error!.properties).sort()).toEqual(['code', 'errors', 'message', 'status']);
+    expect(Object.keys(schemas.Error!.properties).sort()).toEqual(['code', 'error', 'errors', 'message', 'status']);
   });
 
   it('refers only to component schemas that exist', () => {

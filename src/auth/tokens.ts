@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const REFRESH_TTL_SECONDS = 30 * 24 * 60 * 60;
+export const MIN_SECRET_BYTES = 32;
+
+export type TokenType = 'access' | 'refresh';
+
+/** flask-jwt-extended's claims, plus `is_admin`. */
+export interface Claims {
+  sub: string;
+  type: TokenType;
+  fresh: boolean;
+  jti: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  is_admin: boolean;
+}
+
+/** Why a token was refused, with flask-jwt-extended's `error` code. */
+export class TokenError extends Error {
+  constructor(
+    readonly error: 'invalid_token' | 'token_expired',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** HS256 tokens: the algorithm is pinned both ways, so `alg: none` or any other is refused. */
+export function tokenIssuer(secret: Uint8Array) {
+  if (secret.byteLength < MIN_SECRET_BYTES) throw new Error(`the JWT secret must be at least ${MIN_SECRET_BYTES} bytes`);
+
+  async function sign(type: TokenType, user: { id: number; isAdmin: boolean }, fresh: boolean): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ type, fresh, is_admin: user.isAdmin })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(String(user.id))
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + (type === 'access' ? ACCESS_TTL_SECONDS : REFRESH_TTL_SECONDS))
+      .sign(secret);
+  }
+
+  async function verify(token: string): Promise<Claims> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, secret, {
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new TokenError('token_expired', 'The token has expired.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        throw new TokenError('invalid_token', 'The token is not valid yet.');
+      }
+      throw new TokenError('invalid_token', 'Signature verification failed.');
+    }
+    const { sub, type, fresh, jti, iat, nbf, exp, is_admin } = payload;
+    const valid =
+      typeof sub === 'string' && /^\d+$/.test(sub) && (type === 'access' || type === 'refresh') &&
+      typeof fresh === 'boolean' && typeof jti === 'string' && typeof is_admin === 'boolean' &&
+      typeof iat === 'number' && iat <= Math.floor(Date.now() / 1000) + 1;
+    if (!valid) throw new TokenError('invalid_token', 'The token has invalid claims.');
+    return { sub, type, fresh, jti, iat, nbf: nbf as number, exp: exp as number, is_admin };
+  }
+
+  return {
+    /** An access and a refresh token for a user who just proved who they are (the access token is fresh). */
+    login: async (user: { id: number; isAdmin: boolean }) => ({
+      access_token: await sign('access', user, true),
+      refresh_token: await sign('refresh', user, false),
+    }),
+    /** A new access token from a refresh token: not fresh, as the user did not give a password. */
+    refreshed: (user: { id: number; isAdmin: boolean }) => sign('access', user, false),
+    verify,
+  };
+}
+
+export type TokenIssuer = ReturnType<typeof tokenIssuer>;

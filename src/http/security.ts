@@ -1,0 +1,32 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from './http-error.js';
+
+export interface SecurityOptions {
+  /** Origins allowed to call the API from a browser; none (CORS off) by default. */
+  corsOrigins: string[];
+}
+
+/**
+ * Security headers (helmet) on every answer, CORS only for the configured origins, and the rate
+ * limiter that routes opt into with `config.rateLimit` (sign-up and sign-in), per client address.
+ */
+export async function security(app: FastifyInstance, { corsOrigins }: SecurityOptions): Promise<void> {
+  await app.register(helmet, {
+    // The docs page runs Swagger UI's own scripts and styles, served by this app.
+    contentSecurityPolicy: {
+      directives: { 'script-src': ["'self'"], 'style-src': ["'self'", 'https:', "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+    },
+  });
+  if (corsOrigins.length > 0) await app.register(cors, { origin: corsOrigins });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => {
+      const error = new HttpError(429, `Too many requests: try again in ${context.after}.`);
+      error.headers = { 'retry-after': String(Math.ceil(context.ttl / 1000)) };
+      return error;
+    },
+  });
+}

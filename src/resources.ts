@@ -1,0 +1,47 @@
+import { revocations } from './auth/revocations.js';
+import type { TokenIssuer } from './auth/tokens.js';
+import type { Database } from './database/connection.js';
+import { heroTeamRoutes } from './heroes/hero-team-routes.js';
+import { heroRepository } from './heroes/repository.js';
+import { heroRoutes } from './heroes/routes.js';
+import type { App } from './http/app-types.js';
+import { heroesTeams } from './links/heroes-teams.js';
+import { itemsTags } from './links/items-tags.js';
+import { linkService } from './links/link-service.js';
+import { itemRepository } from './items/repository.js';
+import { itemRoutes } from './items/routes.js';
+import { ownership } from './stores/ownership.js';
+import { storeRepository } from './stores/repository.js';
+import { storeRoutes } from './stores/routes.js';
+import { itemTagRoutes } from './tags/item-tag-routes.js';
+import { tagRepository } from './tags/repository.js';
+import { tagRoutes } from './tags/routes.js';
+import { teamRepository } from './teams/repository.js';
+import { teamRoutes } from './teams/routes.js';
+import { userRepository } from './users/repository.js';
+import { userRoutes } from './users/routes.js';
+
+export interface ResourceOptions {
+  database: Database;
+  issuer: TokenIssuer;
+  revoked: ReturnType<typeof revocations>;
+  authRateLimit: number;
+}
+
+/** Every resource of the API: its data module, and its routes over it. */
+export async function resources(app: App, { database, issuer, revoked, authRateLimit }: ResourceOptions) {
+  const owners = ownership(database);
+  const stores = storeRepository(database);
+  const items = itemRepository(database);
+  const tags = tagRepository(database);
+  await app.register(userRoutes, { users: userRepository(database), issuer, revoked, authRateLimit });
+  await app.register(storeRoutes, { stores, owners });
+  await app.register(itemRoutes, { items, owners });
+  await app.register(tagRoutes, { tags, stores, owners });
+  await app.register(itemTagRoutes, { links: linkService(database, itemsTags), items, tags, owners });
+
+  const heroTeamLinks = linkService(database, heroesTeams);
+  await app.register(heroRoutes, { heroes: heroRepository(database, heroTeamLinks) });
+  await app.register(teamRoutes, { teams: teamRepository(database, heroTeamLinks) });
+  await app.register(heroTeamRoutes, { links: heroTeamLinks });
+}

@@ -1,0 +1,52 @@
+import type { Database } from '../database/connection.js';
+import { constraintViolation } from '../database/errors.js';
+import { prepared } from '../database/prepared.js';
+import type { User } from './schemas.js';
+
+export interface Account {
+  id: number;
+  passwordHash: string;
+  isAdmin: boolean;
+}
+
+export type UserRepository = ReturnType<typeof userRepository>;
+
+export function userRepository({ db, flavor }: Database) {
+  const insert = prepared(db, (username: string, passwordHash: string, isAdmin: boolean | number) =>
+    db.insertInto('users').values({ username, password_hash: passwordHash, is_admin: isAdmin }).returning('id'),
+  );
+  const byUsername = prepared(db, (username: string) =>
+    db.selectFrom('users').select(['id', 'password_hash', 'is_admin']).where('username', '=', username),
+  );
+  const byId = prepared(db, (id: number) => db.selectFrom('users').select(['id', 'username']).where('id', '=', id));
+  const promote = prepared(db, (id: number, passwordHash: string, isAdmin: boolean | number) =>
+    db.updateTable('users').set({ password_hash: passwordHash, is_admin: isAdmin }).where('id', '=', id),
+  );
+  const remove = prepared(db, (id: number) => db.deleteFrom('users').where('id', '=', id).returning('id'));
+
+  const account = async (username: string): Promise<Account | undefined> => {
+    const [row] = await byUsername(username);
+    return row && { id: row.id, passwordHash: row.password_hash, isAdmin: Boolean(row.is_admin) };
+  };
+
+  return {
+    account,
+    get: async (id: number): Promise<User | undefined> => (await byId(id))[0],
+    /** The new user's id, or 'duplicate' when the username is taken. */
+    async create(username: string, passwordHash: string): Promise<number | 'duplicate'> {
+      try {
+        return (await insert(username, passwordHash, flavor.bindBoolean(false)))[0]!.id;
+      } catch (error) {
+        if (constraintViolation(error) === 'unique') return 'duplicate';
+        throw error;
+      }
+    },
+    /** Makes sure `username` exists, is an admin, and has this password. */
+    async ensureAdmin(username: string, passwordHash: string): Promise<void> {
+      const existing = await account(username);
+      if (existing) await promote(existing.id, passwordHash, flavor.bindBoolean(true));
+      else await insert(username, passwordHash, flavor.bindBoolean(true));
+    },
+    remove: async (id: number) => (await remove(id)).length === 1,
+  };
+}

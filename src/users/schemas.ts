@@ -1,0 +1,16 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Input } from '../http/schemas.js';
+
+const Username = Type.String({ minLength: 1, maxLength: 80 });
+// No minimum length beyond one character: the original had none, and its clients' passwords must still work.
+// The maximum keeps hashing cheap for absurd inputs.
+const Password = Type.String({ minLength: 1, maxLength: 256, writeOnly: true });
+
+export const Credentials = Input({ username: Username, password: Password });
+export type Credentials = Static<typeof Credentials>;
+
+export const User = Type.Object({ id: Id, username: Username }, { $id: 'User' });
+export type User = Static<typeof User>;
+
+export const Tokens = Type.Object({ access_token: Type.String(), refresh_token: Type.String() }, { $id: 'Tokens' });
+export const AccessToken = Type.Object({ access_token: Type.String() }, { $id: 'AccessToken' });
