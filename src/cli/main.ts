@@ -6,6 +6,14 @@ import { logSql } from '../database/sql-log.js';
 import { createLogger, runOrExit, serve } from '../server.js';
 import { echoSql } from './sql-echo.js';
 import { runTutorial } from './tutorial.js';
+import { ensureAdmin } from '../users/admin.js';
+
+/** Standard input, up to its end, without the final newline. */
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text.replace(/\r?\n$/, '');
+}
 
 const program = new Command('junction')
   .description('Junction: a REST API for many-to-many data. Configuration comes from the environment (see README).')
@@ -28,6 +36,33 @@ program
         const results = await migrateToLatest(database.db);
         for (const result of results) process.stdout.write(`applied ${result.migrationName}\n`);
         process.stdout.write(results.length ? 'the database is up to date\n' : 'nothing to apply: the database is up to date\n');
+      } finally {
+        await database.close();
+      }
+    }),
+  );
+
+program
+  .command('create-admin')
+  .description(
+    'Make sure a user exists, is an admin and has the given password. The password comes from ' +
+      'ADMIN_PASSWORD, or from standard input (never from the command line, where others could see it).',
+  )
+  .option('--username <name>', 'the admin\'s username (default: ADMIN_USERNAME)')
+  .action((options: { username?: string }) =>
+    runOrExit(async () => {
+      // The admin is this command's business, so ADMIN_* need not come in pairs here.
+      const config = loadConfig({ ...process.env, ADMIN_USERNAME: '', ADMIN_PASSWORD: '' });
+      const username = options.username ?? process.env.ADMIN_USERNAME;
+      const password = process.env.ADMIN_PASSWORD || (process.stdin.isTTY ? '' : await readStdin());
+      if (!username || !password) {
+        throw new Error('create-admin needs --username (or ADMIN_USERNAME) and ADMIN_PASSWORD (or the password on standard input)');
+      }
+      const database = openDatabase(config.database);
+      try {
+        await migrateToLatest(database.db);
+        await ensureAdmin(database, { username, password });
+        process.stdout.write(`${username} is an admin\n`);
       } finally {
         await database.close();
       }

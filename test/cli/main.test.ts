@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { finished, runTs } from '../helpers/process.js';
+import { openDatabase } from '../../src/database/connection.js';
+import { verifyPassword } from '../../src/users/passwords.js';
+import { userRepository } from '../../src/users/repository.js';
 
 const junction = (args: string[], env: Record<string, string> = {}) =>
   finished(runTs('src/cli/main.ts', args, env));
@@ -43,5 +46,38 @@ describe.each(BACKENDS)('junction migrate on %s', (backend) => {
     } finally {
       await fresh.drop();
     }
+  });
+});
+
+describe.each(BACKENDS)('junction create-admin on %s', (backend) => {
+  let testDatabase: TestDatabase;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase(backend);
+  });
+  afterAll(() => testDatabase.drop());
+
+  it('makes an admin who can then sign in, with the password from ADMIN_PASSWORD', async () => {
+    const { code, stdout } = await junction(['create-admin', '--username', 'boss'], {
+      DATABASE_URL: testDatabase.url,
+      ADMIN_PASSWORD: 'a long admin password',
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('boss is an admin');
+    const database = openDatabase(testDatabase.config);
+    try {
+      const account = await userRepository(database).account('boss');
+      expect(account?.isAdmin).toBe(true);
+      expect(await verifyPassword('a long admin password', account?.passwordHash)).toBe(true);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses without a password, and never takes one on the command line', async () => {
+    const { code, stderr } = await junction(['create-admin', '--username', 'nopass'], { DATABASE_URL: testDatabase.url });
+    expect(code).toBe(1);
+    expect(stderr).toContain('needs --username');
+    const help = await junction(['create-admin', '--help']);
+    expect(help.stdout).not.toMatch(/--password/);
   });
 });
