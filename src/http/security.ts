@@ -15,9 +15,15 @@ export interface SecurityOptions {
  */
 export async function security(app: FastifyInstance, { corsOrigins }: SecurityOptions): Promise<void> {
   await app.register(helmet, {
-    // The docs page runs Swagger UI's own scripts and styles, served by this app.
+    // The docs page runs Swagger UI's own scripts and styles, served by this app. Requests are not
+    // upgraded to https: the service is often reached over plain http (locally, or behind a proxy).
     contentSecurityPolicy: {
-      directives: { 'script-src': ["'self'"], 'style-src': ["'self'", 'https:', "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': null,
+      },
     },
   });
   if (corsOrigins.length > 0) await app.register(cors, { origin: corsOrigins });
