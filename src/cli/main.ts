@@ -1,10 +1,11 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { openDatabase } from '../database/connection.js';
 import { migrateToLatest } from '../database/migrate.js';
 import { logSql } from '../database/sql-log.js';
 import { createLogger, runOrExit, serve } from '../server.js';
 import { echoSql } from './sql-echo.js';
+import { seedCatalog, type SeedOptions } from './seed.js';
 import { runTutorial } from './tutorial.js';
 import { ensureAdmin } from '../users/admin.js';
 
@@ -63,6 +64,37 @@ program
         await migrateToLatest(database.db);
         await ensureAdmin(database, { username, password });
         process.stdout.write(`${username} is an admin\n`);
+      } finally {
+        await database.close();
+      }
+    }),
+  );
+
+const count = (name: string) => (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return Number(value);
+};
+
+program
+  .command('seed')
+  .description('Fill an empty database (DATABASE_URL) with a catalog for benchmarks: the same seed makes the same data.')
+  .option('--stores <n>', 'stores', count('--stores'), 100)
+  .option('--items <n>', 'items, spread evenly over the stores', count('--items'), 100_000)
+  .option('--tags-per-store <n>', 'tags of each store', count('--tags-per-store'), 50)
+  .option('--links-per-item <n>', "tags linked to each item (of the item's store)", count('--links-per-item'), 10)
+  .option('--heroes <n>', 'heroes', count('--heroes'), 10_000)
+  .option('--teams <n>', 'teams', count('--teams'), 1_000)
+  .option('--hero-links <n>', 'teams of each hero', count('--hero-links'), 3)
+  .option('--seed <n>', 'the random seed', count('--seed'), 42)
+  .action((options: SeedOptions) =>
+    runOrExit(async () => {
+      const config = loadConfig();
+      const database = openDatabase(config.database);
+      try {
+        await migrateToLatest(database.db);
+        const started = Date.now();
+        await seedCatalog(database, options);
+        process.stdout.write(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       } finally {
         await database.close();
       }
