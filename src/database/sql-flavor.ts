@@ -16,6 +16,8 @@ export interface SqlFlavor {
   array(element: Value, orderBy: Value): Value;
   /** Embeds the JSON returned by a scalar subquery as JSON (not as a string) inside `object`. */
   embed(subquery: Value): Value;
+  /** JSON as its text, which the API sends as it is: no parsing and serializing again in Node. */
+  text(json: Value): Value;
   /** A boolean column as a JSON boolean (SQLite stores 0/1). */
   boolean(column: Value): Value;
   /** A boolean as the database binds it: better-sqlite3 binds no booleans, so SQLite gets 0/1. */
@@ -30,6 +32,7 @@ const sqlite: SqlFlavor = {
   object: (entries) => sql`json_object(${pairs(entries)})`,
   array: (element, orderBy) => sql`json_group_array(${element} ORDER BY ${orderBy})`,
   embed: (subquery) => sql`json((${subquery}))`,
+  text: (json) => json,
   boolean: (column) => sql`json(CASE WHEN ${column} THEN 'true' ELSE 'false' END)`,
   bindBoolean: (value) => (value ? 1 : 0),
 };
@@ -39,13 +42,21 @@ const postgres: SqlFlavor = {
   object: (entries) => sql`json_build_object(${pairs(entries)})`,
   array: (element, orderBy) => sql`coalesce(json_agg(${element} ORDER BY ${orderBy}), '[]'::json)`,
   embed: (subquery) => sql`(${subquery})`,
+  text: (json) => sql`(${json})::text`,
   boolean: (column) => column,
   bindBoolean: (value) => value,
 };
 
 export const flavors: Record<DialectName, SqlFlavor> = { sqlite, postgres };
 
-/** SQLite returns JSON as text; PostgreSQL's driver has already parsed it. */
-export function fromJson<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
+/** JSON text of a `T`, built by the database; the type only says what it holds. */
+export type JsonText<T> = string & { readonly __json?: T };
+
+/** The JSON text of the first row's `body`, if there is a row. */
+export const firstJson = <T>(rows: { body: unknown }[]) => rows[0]?.body as JsonText<T> | undefined;
+
+/** The rows' `body` JSON texts as one JSON array. */
+export const arrayJson = <T>(rows: { body: unknown }[]) => `[${rows.map((row) => row.body).join(',')}]` as JsonText<T[]>;
+
+export const parseJson = <T>(text: JsonText<T> | undefined): T | undefined =>
+  text === undefined ? undefined : (JSON.parse(text) as T);

@@ -3,6 +3,7 @@ import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { found, notFound } from '../http/http-error.js';
 import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
+import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import { linkedTo } from '../links/linked-to.js';
 import type { HeroRepository } from './repository.js';
@@ -40,7 +41,7 @@ export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository 
   app.get(
     '/heroes/:hero_id',
     { schema: { tags, summary: 'Get a hero with its teams', params: HeroParams, response: { 200: ref(HeroWithTeams) } } },
-    async (request) => found(await heroes.get(request.params.hero_id), 'Hero not found.'),
+    async (request, reply) => sendJson(reply, found(await heroes.json(request.params.hero_id), 'Hero not found.')),
   );
 
   app.patch(

@@ -4,7 +4,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { fromJson } from '../database/sql-flavor.js';
+import { arrayJson, firstJson, parseJson } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { itemsTags } from '../links/items-tags.js';
 import { linkedList } from '../links/link-model.js';
@@ -22,7 +22,7 @@ export function itemRepository({ db, flavor }: Database) {
     tags: flavor.embed(linkedList(flavor, itemsTags, 'left', sql.ref('i.id'), columnsOf(PlainTag, 'o'))),
   });
   const selectItems = () =>
-    db.selectFrom('items as i').innerJoin('stores as s', 's.id', 'i.store_id').select(itemJson.as('body'));
+    db.selectFrom('items as i').innerJoin('stores as s', 's.id', 'i.store_id').select(flavor.text(itemJson).as('body'));
 
   const byId = prepared(db, (id: number) => selectItems().where('i.id', '=', id));
   const page = prepared(db, (limit: number, offset: number) => selectItems().orderBy('i.id').limit(limit).offset(offset));
@@ -40,16 +40,15 @@ export function itemRepository({ db, flavor }: Database) {
   );
   const remove = prepared(db, (id: number) => db.deleteFrom('items').where('id', '=', id).returning('id'));
 
-  const get = async (id: number) => {
-    const [row] = await byId(id);
-    return row ? fromJson<Item>(row.body) : undefined;
-  };
+  const json = async (id: number) => firstJson<Item>(await byId(id));
+  const get = async (id: number) => parseJson(await json(id));
 
   return {
+    json,
     get,
     async list({ limit, offset }: Page) {
       const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
-      return { rows: rows.map((row) => fromJson<Item>(row.body)), total: counted?.total ?? 0 };
+      return { json: arrayJson<Item>(rows), total: counted?.total ?? 0 };
     },
     /** The new item, or undefined when its store does not exist. */
     async create({ name, price, store_id }: ItemCreate): Promise<Item | undefined> {

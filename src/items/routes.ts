@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { errors } from '../http/error-responses.js';
 import { found, notFound } from '../http/http-error.js';
 import { PageQuery, setPagination, toPage } from '../http/pagination.js';
+import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
 import { principal } from '../auth/authenticate.js';
@@ -18,9 +19,9 @@ export async function itemRoutes(app: App, { items, owners }: { items: ItemRepos
     '/item',
     { schema: { tags, summary: 'List items', querystring: PageQuery, response: { 200: Type.Array(ref(Item)) } } },
     async (request, reply) => {
-      const { rows, total } = await items.list(toPage(request.query));
+      const { json, total } = await items.list(toPage(request.query));
       setPagination(reply, request.query, total);
-      return rows;
+      return sendJson(reply, json);
     },
   );
 
@@ -45,7 +46,7 @@ export async function itemRoutes(app: App, { items, owners }: { items: ItemRepos
   app.get(
     '/item/:item_id',
     { schema: { tags, summary: 'Get an item', params: ItemParams, response: { 200: ref(Item) } } },
-    async (request) => found(await items.get(request.params.item_id), 'Item not found.'),
+    async (request, reply) => sendJson(reply, found(await items.json(request.params.item_id), 'Item not found.')),
   );
 
   app.put(

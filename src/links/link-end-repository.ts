@@ -5,7 +5,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { fromJson } from '../database/sql-flavor.js';
+import { firstJson, parseJson } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { linkedList, linkFieldColumns, type Side } from './link-model.js';
 import type { LinkService } from './link-service.js';
@@ -45,7 +45,7 @@ export function linkEndRepository<Plain, WithNested>({ db: typed, flavor }: Data
       }),
     ),
   });
-  const byId = prepared(db, (id: number) => db.selectFrom(`${table} as r`).select(withNested.as('body')).where('r.id', '=', id));
+  const byId = prepared(db, (id: number) => db.selectFrom(`${table} as r`).select(flavor.text(withNested).as('body')).where('r.id', '=', id));
   const plainById = prepared(db, (id: number) => db.selectFrom(table).select(columns).where('id', '=', id));
   const page = prepared(db, (limit: number, offset: number) =>
     db.selectFrom(table).select(columns).orderBy('id').limit(limit).offset(offset),
@@ -53,12 +53,11 @@ export function linkEndRepository<Plain, WithNested>({ db: typed, flavor }: Data
   const count = prepared(db, () => db.selectFrom(table).select(countAll().as('total')));
   const remove = prepared(db, (id: number) => db.deleteFrom(table).where('id', '=', id).returning('id'));
 
-  const get = async (id: number) => {
-    const [row] = await byId(id);
-    return row ? fromJson<WithNested>(row.body) : undefined;
-  };
+  const json = async (id: number) => firstJson<WithNested>(await byId(id));
+  const get = async (id: number) => parseJson(await json(id));
 
   return {
+    json,
     get,
     async list({ limit, offset }: Page) {
       const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);

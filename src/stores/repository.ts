@@ -4,7 +4,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf, jsonList } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { fromJson } from '../database/sql-flavor.js';
+import { arrayJson, firstJson, parseJson } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { PlainItem } from '../items/plain.js';
 import { PlainTag } from '../tags/plain.js';
@@ -19,7 +19,7 @@ export function storeRepository({ db, flavor }: Database) {
     items: flavor.embed(jsonList(flavor, 'items', 'i', sql`i.store_id = s.id`, columnsOf(PlainItem, 'i'))),
     tags: flavor.embed(jsonList(flavor, 'tags', 't', sql`t.store_id = s.id`, columnsOf(PlainTag, 't'))),
   });
-  const selectStores = () => db.selectFrom('stores as s').select(storeJson.as('body'));
+  const selectStores = () => db.selectFrom('stores as s').select(flavor.text(storeJson).as('body'));
 
   const byId = prepared(db, (id: number) => selectStores().where('s.id', '=', id));
   const page = prepared(db, (limit: number, offset: number) =>
@@ -42,16 +42,15 @@ export function storeRepository({ db, flavor }: Database) {
   const removeLinks = prepared(db, (storeId: number) => db.deleteFrom('items_tags').where('store_id', '=', storeId));
   const remove = prepared(db, (id: number) => db.deleteFrom('stores').where('id', '=', id).returning('id'));
 
-  const get = async (id: number) => {
-    const [row] = await byId(id);
-    return row ? fromJson<Store>(row.body) : undefined;
-  };
+  const json = async (id: number) => firstJson<Store>(await byId(id));
+  const get = async (id: number) => parseJson(await json(id));
 
   return {
+    json,
     get,
     async list({ limit, offset }: Page) {
       const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
-      return { rows: rows.map((row) => fromJson<Store>(row.body)), total: counted?.total ?? 0 };
+      return { json: arrayJson<Store>(rows), total: counted?.total ?? 0 };
     },
     /** The new store; 'duplicate' when the name is taken, 'no_owner' when the owner does not exist. */
     async create(name: string, ownerId: number): Promise<Store | 'duplicate' | 'no_owner'> {

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { errors } from '../http/error-responses.js';
 import { badRequest, found, notFound } from '../http/http-error.js';
 import { PageQuery, setPagination, toPage } from '../http/pagination.js';
+import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
 import { AuthError } from '../auth/auth-error.js';
@@ -19,9 +20,9 @@ export async function storeRoutes(app: App, { stores, owners }: { stores: StoreR
     '/store',
     { schema: { tags, summary: 'List stores', querystring: PageQuery, response: { 200: Type.Array(ref(Store)) } } },
     async (request, reply) => {
-      const { rows, total } = await stores.list(toPage(request.query));
+      const { json, total } = await stores.list(toPage(request.query));
       setPagination(reply, request.query, total);
-      return rows;
+      return sendJson(reply, json);
     },
   );
 
@@ -42,7 +43,7 @@ export async function storeRoutes(app: App, { stores, owners }: { stores: StoreR
   app.get(
     '/store/:store_id',
     { schema: { tags, summary: 'Get a store', params: StoreParams, response: { 200: ref(Store) } } },
-    async (request) => found(await stores.get(request.params.store_id), 'Store not found.'),
+    async (request, reply) => sendJson(reply, found(await stores.json(request.params.store_id), 'Store not found.')),
   );
 
   app.delete(

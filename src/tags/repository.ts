@@ -4,7 +4,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { fromJson } from '../database/sql-flavor.js';
+import { arrayJson, firstJson, parseJson } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { PlainItem } from '../items/plain.js';
 import { itemsTags } from '../links/items-tags.js';
@@ -22,7 +22,7 @@ export function tagRepository({ db, flavor }: Database) {
     items: flavor.embed(linkedList(flavor, itemsTags, 'right', sql.ref('t.id'), columnsOf(PlainItem, 'o'))),
   });
   const selectTags = () =>
-    db.selectFrom('tags as t').innerJoin('stores as s', 's.id', 't.store_id').select(tagJson.as('body'));
+    db.selectFrom('tags as t').innerJoin('stores as s', 's.id', 't.store_id').select(flavor.text(tagJson).as('body'));
 
   const byId = prepared(db, (id: number) => selectTags().where('t.id', '=', id));
   const pageOfStore = prepared(db, (storeId: number, limit: number, offset: number) =>
@@ -36,16 +36,15 @@ export function tagRepository({ db, flavor }: Database) {
   );
   const remove = prepared(db, (id: number) => db.deleteFrom('tags').where('id', '=', id).returning('id'));
 
-  const get = async (id: number) => {
-    const [row] = await byId(id);
-    return row ? fromJson<Tag>(row.body) : undefined;
-  };
+  const json = async (id: number) => firstJson<Tag>(await byId(id));
+  const get = async (id: number) => parseJson(await json(id));
 
   return {
+    json,
     get,
     async listOfStore(storeId: number, { limit, offset }: Page) {
       const [rows, [counted]] = await Promise.all([pageOfStore(storeId, limit, offset), countOfStore(storeId)]);
-      return { rows: rows.map((row) => fromJson<Tag>(row.body)), total: counted?.total ?? 0 };
+      return { json: arrayJson<Tag>(rows), total: counted?.total ?? 0 };
     },
     /** The new tag; 'duplicate' when the store has a tag of that name, 'no_store' when there is no store. */
     async create(storeId: number, name: string): Promise<Tag | 'duplicate' | 'no_store'> {

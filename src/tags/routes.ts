@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { errors } from '../http/error-responses.js';
 import { badRequest, found, notFound } from '../http/http-error.js';
 import { PageQuery, setPagination, toPage } from '../http/pagination.js';
+import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
 import type { StoreRepository } from '../stores/repository.js';
@@ -28,11 +29,11 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: S
       },
     },
     async (request, reply) => {
-      const { rows, total } = await deps.tags.listOfStore(request.params.store_id, toPage(request.query));
+      const { json, total } = await deps.tags.listOfStore(request.params.store_id, toPage(request.query));
       // An empty page is ambiguous: only then is it worth asking whether the store exists.
-      if (total === 0) found(await deps.stores.get(request.params.store_id), 'Store not found.');
+      if (total === 0) found(await deps.stores.json(request.params.store_id), 'Store not found.');
       setPagination(reply, request.query, total);
-      return rows;
+      return sendJson(reply, json);
     },
   );
 
@@ -60,7 +61,7 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: S
   app.get(
     '/tag/:tag_id',
     { schema: { tags, summary: 'Get a tag', params: TagParams, response: { 200: ref(Tag) } } },
-    async (request) => found(await deps.tags.get(request.params.tag_id), 'Tag not found.'),
+    async (request, reply) => sendJson(reply, found(await deps.tags.json(request.params.tag_id), 'Tag not found.')),
   );
 
   app.delete(

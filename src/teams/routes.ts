@@ -3,6 +3,7 @@ import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { found, notFound } from '../http/http-error.js';
 import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
+import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import { linkedTo } from '../links/linked-to.js';
 import type { TeamRepository } from './repository.js';
@@ -40,7 +41,7 @@ export async function teamRoutes(app: App, { teams }: { teams: TeamRepository })
   app.get(
     '/teams/:team_id',
     { schema: { tags, summary: 'Get a team with its heroes', params: TeamParams, response: { 200: ref(TeamWithHeroes) } } },
-    async (request) => found(await teams.get(request.params.team_id), 'Team not found.'),
+    async (request, reply) => sendJson(reply, found(await teams.json(request.params.team_id), 'Team not found.')),
   );
 
   app.patch(
