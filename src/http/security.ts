@@ -43,7 +43,15 @@ export async function security(app: FastifyInstance, { corsOrigins }: SecurityOp
     reply.headers(headers);
     done();
   });
-  if (corsOrigins.length > 0) await app.register(cors, { origin: corsOrigins });
+  if (corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: corsOrigins,
+      // Every verb of the API (the plugin's default is GET, HEAD and POST only), and the headers a
+      // browser client reads: the page counts of lists, and when to retry after a 429.
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: ['X-Pagination', 'Retry-After'],
+    });
+  }
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => {

@@ -26,7 +26,7 @@ export async function itemTagRoutes(app: App, { links, items, tags, owners }: De
     async authorize(caller: Principal, ids: LinkIds) {
       const [item, tagOwner] = await Promise.all([owners.item(ids.left), owners.tag(ids.right)]);
       mayChange(caller, item, 'Item not found.');
-
+      mayChange(caller, tagOwner, 'Tag not found.');
     },
   };
   await linkRoutes(app, {

@@ -19,6 +19,7 @@ export function userRepository({ db, flavor }: Database) {
     db.selectFrom('users').select(['id', 'password_hash', 'is_admin']).where('username', '=', username),
   );
   const byId = prepared(db, (id: number) => db.selectFrom('users').select(['id', 'username']).where('id', '=', id));
+  const adminById = prepared(db, (id: number) => db.selectFrom('users').select('is_admin').where('id', '=', id));
   const promote = prepared(db, (id: number, passwordHash: string, isAdmin: boolean | number) =>
     db.updateTable('users').set({ password_hash: passwordHash, is_admin: isAdmin }).where('id', '=', id),
   );
@@ -32,6 +33,11 @@ export function userRepository({ db, flavor }: Database) {
   return {
     account,
     get: async (id: number): Promise<User | undefined> => (await byId(id))[0],
+    /** Whether the user is an admin now; undefined when the user no longer exists. */
+    isAdmin: async (id: number): Promise<boolean | undefined> => {
+      const [row] = await adminById(id);
+      return row && Boolean(row.is_admin);
+    },
     /** The new user's id, or 'duplicate' when the username is taken. */
     async create(username: string, passwordHash: string): Promise<number | 'duplicate'> {
       try {

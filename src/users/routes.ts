@@ -59,9 +59,12 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
       schema: { tags, summary: 'A new (not fresh) access token; the refresh token used is revoked', response: { 200: ref(AccessToken) } },
     },
     async (request) => {
-      const { id, isAdmin, claims } = principal(request);
+      const { id, claims } = principal(request);
       // A refresh token is used once: of two requests racing with the same one, only the first gets a token.
       if (!(await revoked.revoke(claims.jti, claims.exp))) throw new AuthError('token_revoked', 'The token has been revoked.');
+      // A refresh token lives for 30 days: the user must still exist, and be an admin still to stay one.
+      const isAdmin = await users.isAdmin(id);
+      if (isAdmin === undefined) throw new AuthError('invalid_token', "The token's user no longer exists.");
       return { access_token: await issuer.refreshed({ id, isAdmin }) };
     },
   );

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 
 type Operation = {
+  security?: Array<Record<string, string[]>>;
   parameters?: Array<{ in: string; name: string; required?: boolean; schema?: { type?: string } }>;
   requestBody?: { content: Record<string, { schema: Record<string, any> }> };
   responses: Record<string, { content?: Record<string, { schema: Record<string, any> }> }>;
@@ -9,7 +10,8 @@ type Operation = {
 type Document = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Record<string, any>> };
+  security?: unknown[];
+  components: { schemas: Record<string, Record<string, any>>; securitySchemes?: Record<string, Record<string, any>> };
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -44,6 +46,49 @@ const RESPONSES: Array<[string, string, number[], string]> = [
   ['get', '/tag/{tag_id}', [200, 404], 'Tag'],
   ['delete', '/tag/{tag_id}', [202, 400, 404], 'Message'],
   ['get', '/health', [200, 503], ''],
+];
+
+/** The operations that need a bearer token (API.md §4); every other one is public. */
+const PROTECTED = [
+  'post /refresh',
+  'post /logout',
+  'get /user/{user_id}',
+  'delete /user/{user_id}',
+  'post /store',
+  'delete /store/{store_id}',
+  'post /item',
+  'put /item/{item_id}',
+  'delete /item/{item_id}',
+  'post /store/{store_id}/tag',
+  'delete /tag/{tag_id}',
+  'post /item/{item_id}/tag/{tag_id}',
+  'delete /item/{item_id}/tag/{tag_id}',
+  'post /heroes',
+  'patch /heroes/{hero_id}',
+  'delete /heroes/{hero_id}',
+  'post /teams',
+  'patch /teams/{team_id}',
+  'delete /teams/{team_id}',
+  ...['/heroes/{hero_id}/teams/{team_id}', '/teams/{team_id}/heroes/{hero_id}'].flatMap((path) =>
+    ['post', 'patch', 'delete'].map((method) => `${method} ${path}`),
+  ),
+];
+
+/** Protected operations a valid token may still be refused (403): not the owner, not an admin, not that user. */
+const MAY_FORBID = [
+  'delete /user/{user_id}',
+  'delete /store/{store_id}',
+  'post /item',
+  'put /item/{item_id}',
+  'delete /item/{item_id}',
+  'post /store/{store_id}/tag',
+  'delete /tag/{tag_id}',
+  'post /item/{item_id}/tag/{tag_id}',
+  'delete /item/{item_id}/tag/{tag_id}',
+  'delete /heroes/{hero_id}',
+  'delete /teams/{team_id}',
+  'delete /heroes/{hero_id}/teams/{team_id}',
+  'delete /teams/{team_id}/heroes/{hero_id}',
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -200,6 +245,73 @@ describe('OpenAPI document and docs pages', () => {
         expect(response.statusCode, resolved.pathname).toBe(200);
         expect(response.body.length, resolved.pathname).toBeGreaterThan(0);
         expect(String(response.headers['content-type'])).toMatch(asset.endsWith('.js') ? /javascript/ : /text\/css/);
+      }
+    });
+  });
+
+  describe('authentication', () => {
+    /** Every operation of the document, as `method path`. */
+    const operations = () =>
+      Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((method) => HTTP_METHODS.includes(method))
+          .map((method) => ({ name: `${method} ${path}`, method, path, operation: ops[method]! })),
+      );
+
+    it('declares the bearer scheme as bearerAuth (HTTP bearer, a JWT)', () => {
+      expect(doc.components.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    });
+
+    it('asks for no token globally, so public reads stay public', () => {
+      expect(doc.security ?? []).toEqual([]);
+    });
+
+    it('marks exactly the protected operations with security [{bearerAuth: []}], and no others', () => {
+      const all = operations();
+      for (const name of PROTECTED) expect(all.map((o) => o.name), name).toContain(name);
+      for (const { name, operation } of all) {
+        if (PROTECTED.includes(name)) expect(operation.security, name).toEqual([{ bearerAuth: [] }]);
+        else expect(operation.security ?? [], name).toEqual([]);
+      }
+      // The reads of §4 are among the public ones.
+      for (const name of ['get /store', 'get /item/{item_id}', 'get /tag/{tag_id}', 'get /heroes', 'get /teams/{team_id}']) {
+        expect(PROTECTED, name).not.toContain(name);
+      }
+    });
+
+    it('lists 401 (in the envelope) on every protected operation, and 403 where a valid token may lack the right', () => {
+      for (const { name, operation } of operations()) {
+        const codes = Object.keys(operation.responses);
+        if (PROTECTED.includes(name)) {
+          expect(codes, name).toContain('401');
+          expect(jsonSchema(operation.responses['401']), name).toEqual(ref('Error'));
+        } else if (name !== 'post /login') {
+          // Public operations never answer 401 (only sign-in does, for a wrong password).
+          expect(codes, name).not.toContain('401');
+        }
+        if (MAY_FORBID.includes(name)) expect(codes, name).toContain('403');
+      }
+      expect(Object.keys(doc.paths['/login']!.post!.responses)).toContain('401');
+    });
+
+    it('lists 429 on sign-up and sign-in, which are rate-limited', () => {
+      for (const path of ['/register', '/login']) {
+        const responses = doc.paths[path]!.post!.responses;
+        expect(Object.keys(responses), path).toContain('429');
+        expect(jsonSchema(responses['429'])).toEqual(ref('Error'));
+      }
+    });
+
+    it('says what the service does: an operation marked protected answers 401 without a token, others do not', async () => {
+      for (const { name, method, path } of operations()) {
+        const response = await t.app.inject({
+          method: method.toUpperCase() as 'GET',
+          url: path.replace(/\{\w+\}/g, '1'),
+          headers: { authorization: undefined },
+          ...(['post', 'put', 'patch'].includes(method) ? { payload: {} } : {}),
+        });
+        if (PROTECTED.includes(name)) expect(response.statusCode, name).toBe(401);
+        else expect(response.statusCode, name).not.toBe(401);
       }
     });
   });
