@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
+import { namedStatements } from './named-statements.js';
 import { cachingStatements } from './sqlite-statements.js';
 import { flavors, type SqlFlavor } from './sql-flavor.js';
 import type { Tables } from './tables.js';
@@ -46,7 +47,7 @@ function openPostgres(url: string, poolSize: number) {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client's error (the server restarting, say) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  return new PostgresDialect({ pool });
+  return new PostgresDialect({ pool: namedStatements(pool) });
 }
 
 export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Database {

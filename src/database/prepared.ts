@@ -3,6 +3,15 @@ import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 /** Anything that runs a compiled query: the database, or a transaction of it. */
 export type Executor = Pick<Kysely<unknown>, 'executeQuery'>;
 
+/**
+ * The SQL of every query compiled by `prepared`, each with a statement name. Only these few, fixed
+ * texts are prepared by name on PostgreSQL connections (see `namedStatements`), so a connection
+ * prepares each once and then only binds.
+ */
+const statementNames = new Map<string, string>();
+
+export const statementName = (sql: string) => statementNames.get(sql);
+
 /** Stands where an argument goes while the query is compiled; replaced by the value on each run. */
 class Placeholder {
   constructor(readonly index: number) {}
@@ -27,6 +36,7 @@ export function prepared<Args extends unknown[], Row>(
 ): Prepared<Args, Row> {
   const placeholders = Array.from({ length: arity }, (_, i) => new Placeholder(i)) as unknown as Args;
   const compiled: CompiledQuery<Row> = build(...placeholders).compile();
+  if (!statementNames.has(compiled.sql)) statementNames.set(compiled.sql, `junction_${statementNames.size + 1}`);
   const slots = compiled.parameters.map((p) => (p instanceof Placeholder ? p.index : -1));
 
   const bind = (args: Args): CompiledQuery<Row> => ({

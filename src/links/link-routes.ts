@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { FastifyContextConfig, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
+import { sendJson } from '../http/send-json.js';
 import { principal, type AuthRequirement, type Principal } from '../auth/authenticate.js';
 import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
@@ -16,6 +17,7 @@ export interface LinkIds {
 interface Answer<Result> {
   summary: string;
   response: TSchema;
+  /** The answer's body: an object, or JSON text the database wrote (sent as it is). */
   send(ids: LinkIds, result: Result): unknown;
   /** Who may: the token the verb needs, and a check of the caller's right to these two rows. */
   auth?: AuthRequirement;
@@ -37,6 +39,9 @@ export interface LinkRoutesSpec {
   update?: Answer<LinkRow> & { body: TSchema };
   unlink?: Answer<true>;
 }
+
+const answer = (reply: FastifyReply, status: number, body: unknown) =>
+  typeof body === 'string' ? sendJson(reply, body, status) : reply.code(status).send(body);
 
 const STATUS: Record<LinkRefusal, number> = { no_left: 404, no_right: 404, not_linked: 404, other_scope: 400 };
 
@@ -73,31 +78,31 @@ export async function linkRoutes(app: App, { service, spec }: { service: LinkSer
         const ids = await allowed(link, request);
         const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>);
         if (typeof result === 'string') throw refuse(result);
-        return reply.code(result.created ? 201 : 200).send(await link.send(ids, result.row));
+        return answer(reply, result.created ? 201 : 200, await link.send(ids, result.row));
       });
     }
     if (read) {
-      app.get(url, options(read, { 200: read.response }), async (request) => {
+      app.get(url, options(read, { 200: read.response }), async (request, reply) => {
         const ids = await allowed(read, request);
         const result = await service.get(ids.left, ids.right);
         if (typeof result === 'string') throw refuse(result);
-        return read.send(ids, result);
+        return answer(reply, 200, await read.send(ids, result));
       });
     }
     if (update) {
-      app.patch(url, options(update, { 200: update.response }, update.body), async (request) => {
+      app.patch(url, options(update, { 200: update.response }, update.body), async (request, reply) => {
         const ids = await allowed(update, request);
         const result = await service.update(ids.left, ids.right, request.body as Record<string, unknown>);
         if (typeof result === 'string') throw refuse(result);
-        return update.send(ids, result);
+        return answer(reply, 200, await update.send(ids, result));
       });
     }
     if (unlink) {
-      app.delete(url, options(unlink, { 200: unlink.response }), async (request) => {
+      app.delete(url, options(unlink, { 200: unlink.response }), async (request, reply) => {
         const ids = await allowed(unlink, request);
         const result = await service.unlink(ids.left, ids.right);
         if (typeof result === 'string') throw refuse(result);
-        return unlink.send(ids, result);
+        return answer(reply, 200, await unlink.send(ids, result));
       });
     }
   }
