@@ -41,6 +41,10 @@ export function finished(child: ChildProcess): Promise<{ code: number | null; st
 /** Starts the service on a free port and resolves once it listens. */
 export function startServer(env: Record<string, string>): Promise<Running> {
   const child = runTs('src/server.ts', [], { PORT: '0', LOG_LEVEL: 'info', ...SERVICE_ENV, ...env });
+  // A test that fails before it stops its server must not leave the server running after the tests.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
