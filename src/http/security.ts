@@ -22,11 +22,8 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
-/**
- * helmet's headers, worked out once: they are the same for every answer, and helmet's middleware
- * would work them out again on each request (measured: about 5% of a GET /item/{id}).
- */
-function helmetHeaders(): Record<string, string> {
+/** helmet's headers for the docs pages, worked out once rather than by its middleware per request. */
+function pageHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = { setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value), removeHeader: () => undefined };
   helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY })({} as never, response as never, () => undefined);
@@ -34,13 +31,28 @@ function helmetHeaders(): Record<string, string> {
 }
 
 /**
- * Security headers (helmet's) on every answer, CORS only for the configured origins, and the rate
- * limiter that routes opt into with `config.rateLimit` (sign-up and sign-in), per client address.
+ * The headers OWASP's REST Security Cheat Sheet asks of JSON answers. A page's policies (scripts,
+ * styles, fonts) mean nothing to JSON, and leaving them out halves the bytes of a small answer.
+ */
+const API_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+const DOCS = /^\/(docs|swagger-ui)(\/|$)/;
+
+/**
+ * Security headers on every answer (helmet's on the docs pages), CORS only for the configured origins,
+ * and the rate limiter that routes opt into with `config.rateLimit` (sign-up and sign-in), per address.
  */
 export async function security(app: FastifyInstance, { corsOrigins }: SecurityOptions): Promise<void> {
-  const headers = helmetHeaders();
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  const pages = pageHeaders();
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(DOCS.test(request.url) ? pages : API_HEADERS);
     done();
   });
   if (corsOrigins.length > 0) {
