@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kyse
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
 import { namedStatements } from './named-statements.js';
+import { openReader } from './reader.js';
 import { cachingStatements } from './sqlite-statements.js';
 import { flavors, type SqlFlavor } from './sql-flavor.js';
 import type { Tables } from './tables.js';
@@ -65,12 +66,18 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
           })
       : undefined,
   });
+  // An in-memory database exists only on its one connection, so it has no reader.
+  const closeReader =
+    config.kind === 'sqlite' && config.path !== ':memory:' ? openReader(db, config.path, onQuery) : undefined;
   return {
     db,
     flavor: flavors[config.kind],
     ping: async () => {
       await sql`SELECT 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      closeReader?.();
+      await db.destroy();
+    },
   };
 }

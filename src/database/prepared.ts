@@ -1,4 +1,5 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { SelectQueryNode, type Compilable, type CompiledQuery, type Kysely } from 'kysely';
+import { readerOf } from './reader.js';
 
 /** Anything that runs a compiled query: the database, or a transaction of it. */
 export type Executor = Pick<Kysely<unknown>, 'executeQuery'>;
@@ -43,10 +44,12 @@ export function prepared<Args extends unknown[], Row>(
     ...compiled,
     parameters: slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot])),
   });
-  const runner =
-    (executor: Executor) =>
-    async (...args: Args) =>
-      (await executor.executeQuery<Row>(bind(args))).rows;
+  // Outside a transaction, a SELECT goes to the database's reader when it has one (SQLite files).
+  const read = SelectQueryNode.is(compiled.query) ? readerOf(db) : undefined;
+  const runner = (executor: Executor) =>
+    read && executor === db
+      ? async (...args: Args) => read(compiled.sql, bind(args).parameters) as Row[]
+      : async (...args: Args) => (await executor.executeQuery<Row>(bind(args))).rows;
 
   return Object.assign(runner(db), { in: runner });
 }

@@ -1,0 +1,30 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { QueryEvent } from './connection.js';
+import { cachingStatements } from './sqlite-statements.js';
+
+/** Runs a compiled SELECT at once, returning its rows. */
+export type Reader = (sql: string, parameters: readonly unknown[]) => unknown[];
+
+const readers = new WeakMap<object, Reader>();
+
+/** The reader of a database (its Kysely instance), if it has one. */
+export const readerOf = (db: object): Reader | undefined => readers.get(db);
+
+/**
+ * A read-only SQLite connection of its own for the compile-once SELECTs that run outside a
+ * transaction. WAL lets it read the last committed state while the writer works, so a read never
+ * sees another request's unfinished transaction, and it runs synchronously: none of the queueing
+ * behind the writer's connection that Kysely's single SQLite connection needs.
+ */
+export function openReader(db: object, file: string, onQuery?: (event: QueryEvent) => void): () => void {
+  const connection = new BetterSqlite3(file, { readonly: true });
+  connection.pragma('busy_timeout = 5000');
+  const statements = cachingStatements(connection);
+  readers.set(db, (sql, parameters) => {
+    const started = performance.now();
+    const rows = statements.prepare(sql).all(parameters as unknown[]);
+    onQuery?.({ sql, parameters, durationMs: performance.now() - started });
+    return rows;
+  });
+  return () => connection.close();
+}
