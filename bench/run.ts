@@ -1,0 +1,249 @@
+// `npm run bench`: for SQLite and PostgreSQL, seed a catalog, start Junction as its own process, drive it
+// with autocannon, and write bench/results/<timestamp>.json, latest.json, REPORT.md and chart.svg.
+//
+//   npm run bench                      full catalog (1,000,000 links), 10 s per run, 50 connections
+//   npm run bench -- --quick           small catalog, 3 s runs: a couple of minutes (or BENCH_QUICK=1)
+//   options: --seconds N  --connections N  --runs N  --db sqlite|postgres
+//   env: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  FULL, QUICK, dropDatabase, fewerLinks, freshDatabase, links, postgresAvailable, readPools, seed, withDatabase,
+  type CatalogSize, type Kind,
+} from './catalog.js';
+import { waitQuiet } from './cpu.js';
+import { capturePlans } from './plans.js';
+import { renderChart, renderReport, type DatabaseResult, type Results, type ScenarioResult, type Target } from './report.js';
+import { ITEM, SCENARIOS, load, median, type Measurement } from './scenarios.js';
+import { ROOT, login, startBaseline, startJunction, timeStartup, type JunctionEnv } from './server.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
+    seconds: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+    runs: { type: 'string', default: '3' },
+    db: { type: 'string' },
+  },
+});
+const quick = flags.quick!;
+const settings = {
+  seconds: Number(flags.seconds ?? (quick ? 3 : 10)),
+  warmupSeconds: quick ? 1 : 3,
+  connections: Number(flags.connections),
+  runs: Number(flags.runs),
+};
+const size: CatalogSize = quick ? QUICK : FULL;
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const LABELS: Record<Kind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+const admin = { username: 'bench-admin', password: randomBytes(12).toString('hex') };
+const jwtSecret = randomBytes(32).toString('hex');
+
+const log = (...parts: unknown[]) => process.stderr.write(`${parts.join(' ')}\n`);
+const show = (what: string, m: Measurement) =>
+  log(
+    `  ${what.padEnd(34)} ${String(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  errors ${m.errors}` +
+      `  unexpected ${m.unexpected}  rss ${m.peakRssMB} MB  others ${m.otherCores} cores`,
+  );
+
+/** A run during which other processes used more CPU than this (cores, on average) is taken again. */
+const DISTURBED = 0.25;
+
+/**
+ * Once the machine is quiet, a warm-up run (JIT, caches, pool connections), discarded, then the measured
+ * run of the server process `pid`; taken again (at most twice) when something else disturbed it.
+ */
+async function measure(kind: Kind, url: string, requests: Parameters<typeof load>[1], pid: number): Promise<Measurement> {
+  for (let attempt = 1; ; attempt++) {
+    await waitQuiet();
+    await load(url, requests, { connections: settings.connections, seconds: settings.warmupSeconds });
+    const m = await load(url, requests, { connections: settings.connections, seconds: settings.seconds, pid, postgres: kind === 'postgres' });
+    if (m.otherCores < DISTURBED || attempt === 3) return m;
+    log(`  (other processes used ${m.otherCores} cores during that run: measuring it again)`);
+  }
+}
+
+async function benchDatabase(kind: Kind): Promise<DatabaseResult> {
+  log(`\n== ${LABELS[kind]}: seeding ${links(size).toLocaleString('en-US')} links`);
+  const url = await freshDatabase(kind, 'junction_bench_main');
+  const seedSeconds = await seed(kind, url, size);
+  const env: JunctionEnv = { databaseUrl: url, dataDir: path.join(ROOT, 'bench', '.data'), jwtSecret, admin };
+
+  // Also the first start on this database: it makes the admin, so the timed starts find an existing one.
+  const plans = await capturePlans(kind, env);
+  const startup = { withAdminMs: [] as number[], withoutAdminMs: [] as number[] };
+  for (let i = 0; i < 5; i++) {
+    await waitQuiet();
+    startup.withAdminMs.push(Math.round(await timeStartup(env)));
+    startup.withoutAdminMs.push(Math.round(await timeStartup({ ...env, admin: undefined })));
+  }
+  log(`  start to healthy: ${startup.withAdminMs.join(', ')} ms (with admin), ${startup.withoutAdminMs.join(', ')} ms (without)`);
+
+  const pools = await readPools(url);
+  const scenarios: ScenarioResult[] = [];
+  let baseline: DatabaseResult['baseline'];
+  const server = await startJunction(env);
+  const reference = await startBaseline(url).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  try {
+    await sameJson(reference.url, server.url, [1, pools.items >> 1, pools.items]);
+    const runs = { baseline: [] as Measurement[], junction: [] as Measurement[] };
+    for (let i = 0; i < settings.runs; i++) {
+      runs.baseline.push(await measure(kind, reference.url, ITEM.requests(pools, {}), reference.pid));
+      show(`baseline GET /item/{id} #${i + 1}`, runs.baseline.at(-1)!);
+      runs.junction.push(await measure(kind, server.url, ITEM.requests(pools, {}), server.pid));
+      show(`junction GET /item/{id} #${i + 1}`, runs.junction.at(-1)!);
+    }
+    const baselineRps = median(runs.baseline.map((m) => m.rps));
+    const junctionRps = median(runs.junction.map((m) => m.rps));
+    baseline = { ...runs, baselineRps, junctionRps, ratio: junctionRps / baselineRps };
+    // The item scenario is the median one of Junction's interleaved runs.
+    const middle = [...runs.junction].sort((a, b) => a.rps - b.rps)[runs.junction.length >> 1]!;
+    scenarios.push({ name: ITEM.name, title: ITEM.title, ...middle });
+  } finally {
+    await Promise.all([server.stop(), reference.stop()]);
+  }
+
+  for (const scenario of SCENARIOS.filter((s) => s !== ITEM)) {
+    // A new server per scenario: V8 keeps the heap a heavy scenario grew, which would count as the next
+    // one's peak RSS. A new token too: access tokens live 15 minutes.
+    const server = await startJunction(env);
+    try {
+      const headers: Record<string, string> = scenario.auth
+        ? { authorization: `Bearer ${await login(server, admin.username, admin.password)}` }
+        : {};
+      const m = await measure(kind, server.url, scenario.requests(pools, headers), server.pid);
+      show(scenario.title, m);
+      scenarios.push({ name: scenario.name, title: scenario.title, ...m });
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const linkScale = await fewerLinksRun(kind, env, baseline.junctionRps);
+  const version = await withDatabase(url, async (query) =>
+    kind === 'sqlite'
+      ? String((await query<{ v: string }>('SELECT sqlite_version() AS v'))[0]!.v)
+      : String((await query<{ server_version: string }>('SHOW server_version'))[0]!.server_version).split(' ')[0]!,
+  );
+  await dropDatabase(kind, url);
+  return { kind, label: LABELS[kind], version, seedSeconds, scenarios, baseline, linkScale, startup, plans };
+}
+
+/** GET /item/{id} on a catalog with 1/100 of the links; compared with the full catalog's median. */
+async function fewerLinksRun(kind: Kind, env: JunctionEnv, manyRps: number): Promise<DatabaseResult['linkScale']> {
+  const smaller = fewerLinks(size);
+  log(`  seeding ${links(smaller).toLocaleString('en-US')} links for the catalog-size comparison`);
+  const url = await freshDatabase(kind, 'junction_bench_small');
+  await seed(kind, url, smaller);
+  const pools = await readPools(url);
+  const server = await startJunction({ ...env, databaseUrl: url });
+  const runs: number[] = [];
+  try {
+    for (let i = 0; i < settings.runs; i++) {
+      const m = await measure(kind, server.url, ITEM.requests(pools, {}), server.pid);
+      show(`GET /item/{id}, ${links(smaller)} links #${i + 1}`, m);
+      runs.push(m.rps);
+    }
+  } finally {
+    await server.stop();
+    await dropDatabase(kind, url);
+  }
+  const fewRps = median(runs);
+  return { fewLinks: links(smaller), manyLinks: links(size), fewRps, manyRps, drop: 1 - manyRps / fewRps, runs };
+}
+
+/** The baseline must answer what Junction answers, or the ratio compares different work. */
+async function sameJson(baselineUrl: string, junctionUrl: string, ids: number[]): Promise<void> {
+  for (const id of ids) {
+    const [a, b] = await Promise.all([baselineUrl, junctionUrl].map(async (u) => (await fetch(`${u}/item/${id}`)).json()));
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      throw new Error(`baseline and Junction differ on /item/${id}:\n${JSON.stringify(a)}\n${JSON.stringify(b)}`);
+    }
+  }
+}
+
+function targets(databases: DatabaseResult[]): Target[] {
+  const list: Target[] = [];
+  const add = (what: string, d: DatabaseResult, measured: string, goal: string, pass: boolean) =>
+    list.push({ what, database: d.label, measured, goal, pass });
+  for (const d of databases) {
+    const item = d.scenarios.find((s) => s.name === 'item')!;
+    add('GET /item/{id}: Junction / baseline req/s', d, d.baseline.ratio.toFixed(2), '≥ 0.6', d.baseline.ratio >= 0.6);
+    if (d.kind === 'sqlite') {
+      add(`GET /item/{id}: p99 at ${settings.connections} connections`, d, `${item.p99} ms`, '< 15 ms', item.p99 < 15);
+      const churn = d.scenarios.find((s) => s.name === 'churn')!;
+      const bad = churn.errors + churn.unexpected;
+      add('link + unlink churn', d, `${churn.rps.toLocaleString('en-US')} ops/s, ${bad} errors`, '≥ 2,000 ops/s, no errors', churn.rps >= 2000 && bad === 0);
+    }
+    const peak = Math.max(...d.scenarios.map((s) => s.peakRssMB ?? 0), ...d.baseline.junction.map((m) => m.peakRssMB ?? 0));
+    add('peak RSS under load (all scenarios)', d, `${peak} MB`, '< 200 MB', peak < 200);
+    const start = median(d.startup.withAdminMs);
+    add('start to healthy (median, with admin)', d, `${start} ms`, '< 1,500 ms', start < 1500);
+    const drop = d.linkScale.drop;
+    add(`GET /item/{id}: ${d.linkScale.fewLinks.toLocaleString('en-US')} vs ${d.linkScale.manyLinks.toLocaleString('en-US')} links`, d, `${(drop * 100).toFixed(1)} % fewer req/s`, '< 25 %', drop < 0.25);
+  }
+  return list;
+}
+
+async function main() {
+  const startedAt = new Date();
+  // Taken now: `npm run bench` has just built dist/ from this tree, and the tree may change during the run.
+  const commit = git(['rev-parse', '--short', 'HEAD']) + (git(['status', '--porcelain', 'src']) ? ' + uncommitted changes in src/' : '');
+  const notes: string[] = [];
+  let kinds: Kind[] = flags.db ? [flags.db as Kind] : ['sqlite', 'postgres'];
+  if (kinds.includes('postgres')) {
+    const why = await postgresAvailable();
+    if (why) {
+      log(`skipping PostgreSQL: ${why}`);
+      notes.push(`PostgreSQL skipped: ${why}`);
+      kinds = kinds.filter((k) => k !== 'postgres');
+    }
+  }
+  notes.push('PostgreSQL: `VACUUM ANALYZE` after seeding (what autovacuum does soon after a bulk load). SQLite: as seeded.');
+
+  const databases: DatabaseResult[] = [];
+  for (const kind of kinds) databases.push(await benchDatabase(kind));
+
+  const cpu = os.cpus();
+  const results: Results = {
+    meta: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      commit,
+      quick,
+      node: process.version,
+      cpus: `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}`,
+      ...settings,
+      catalog: { ...size, links: links(size) },
+      notes,
+    },
+    databases,
+    targets: targets(databases),
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  const json = JSON.stringify(results, null, 2);
+  writeFileSync(path.join(RESULTS, `${results.meta.startedAt.replace(/:/g, '-').replace(/\..+/, '')}.json`), json);
+  writeFileSync(path.join(RESULTS, 'latest.json'), json);
+  writeFileSync(path.join(RESULTS, 'chart.svg'), renderChart(results));
+  writeFileSync(path.join(RESULTS, 'REPORT.md'), renderReport(results));
+  log('\nTargets:');
+  for (const t of results.targets) log(`  ${t.pass ? 'pass' : 'FAIL'}  ${t.database.padEnd(10)} ${t.what}: ${t.measured} (goal ${t.goal})`);
+  log(`\nbench/results/REPORT.md, chart.svg, latest.json`);
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+await main();

@@ -1,0 +1,144 @@
+// The load: what each scenario requests, which answers count as success, and one autocannon run.
+import autocannon, { type Request } from 'autocannon';
+import type { Pools } from './catalog.js';
+import { otherLoad } from './cpu.js';
+import { memory } from './server.js';
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** Needs a Bearer token (writes). */
+  auth?: boolean;
+  /** autocannon's request cycle: each connection runs these in order, again and again. */
+  requests(pools: Pools, headers: Record<string, string>): Request[];
+}
+
+const random = (n: number) => 1 + Math.floor(Math.random() * n);
+
+/** A GET whose path is drawn anew for every request (setupRequest), so the ids are spread over the catalog. */
+const get = (path: () => string): Request => ({
+  method: 'GET',
+  setupRequest: (request) => Object.assign(request, { path: path() }),
+});
+
+/** What a connection remembers between its requests (autocannon's context): the pair it linked. */
+interface Pair {
+  path?: string;
+}
+
+/**
+ * Link, then unlink, a random item with a random tag of the same store: each connection churns its own
+ * pair, one link-or-unlink operation per request. A pair already linked by the seed answers 200 and is
+ * then unlinked, so the catalog loses a few seeded links (about one in five pairs is one).
+ */
+function churn(pools: Pools, headers: Record<string, string>): [Request, Request] {
+  const pair = () => {
+    const item = random(pools.items);
+    const tags = pools.tagsOfStore.get(pools.storeOfItem[item]!)!;
+    return `/item/${item}/tag/${tags[random(tags.length) - 1]}`;
+  };
+  return [
+    {
+      method: 'POST',
+      headers,
+      setupRequest: (request, context) => Object.assign(request, { path: ((context as Pair).path = pair()) }),
+    },
+    { method: 'DELETE', headers, setupRequest: (request, context) => Object.assign(request, { path: (context as Pair).path }) },
+  ];
+}
+
+const item = (p: Pools) => get(() => `/item/${random(p.items)}`);
+const tag = (p: Pools) => get(() => `/tag/${random(p.tags)}`);
+const hero = (p: Pools) => get(() => `/heroes/${random(p.heroes)}`);
+
+export const ITEM: Scenario = { name: 'item', title: 'GET /item/{id}', requests: (p) => [item(p)] };
+
+export const SCENARIOS: Scenario[] = [
+  ITEM,
+  { name: 'tag', title: 'GET /tag/{id}', requests: (p) => [tag(p)] },
+  { name: 'store-tags', title: 'GET /store/{id}/tag', requests: (p) => [get(() => `/store/${random(p.stores)}/tag`)] },
+  // Pages of the default size (100) anywhere in the catalog, the deep ones included.
+  { name: 'item-page', title: 'GET /item?page=…', requests: (p) => [get(() => `/item?page=${random(Math.ceil(p.items / 100))}`)] },
+  { name: 'hero', title: 'GET /heroes/{id}', requests: (p) => [hero(p)] },
+  { name: 'churn', title: 'link + unlink churn', auth: true, requests: (p, h) => churn(p, h) },
+  {
+    // 80 % reads (6 items, 1 tag, 1 hero), 20 % writes (a link and its unlink), per connection in this order.
+    name: 'mixed',
+    title: 'mixed 80 % read / 20 % write',
+    auth: true,
+    requests: (p, h) => {
+      const [link, unlink] = churn(p, h);
+      return [item(p), item(p), item(p), link, item(p), tag(p), item(p), hero(p), item(p), unlink];
+    },
+  },
+];
+
+export interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Connection errors (timeouts included). */
+  errors: number;
+  non2xx: number;
+  /** Answers outside what the request may answer (see `expected`). */
+  unexpected: number;
+  statuses: Record<string, number>;
+  peakRssMB?: number;
+  /** Cores used on average by processes other than the bench, the server and PostgreSQL during the run. */
+  otherCores: number;
+  seconds: number;
+}
+
+/** What counts as a good answer: 200/201 for a link, 200/404 for an unlink (a pair another connection unlinked). */
+const expected = (method: string, status: number) =>
+  method === 'POST' ? status === 200 || status === 201 : method === 'DELETE' ? status === 200 || status === 404 : status === 200;
+
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+  /** Server process whose peak RSS is measured over the run. */
+  pid?: number;
+  /** Whether PostgreSQL works for the server (its CPU is then not "other load"). */
+  postgres?: boolean;
+}
+
+/** One autocannon run against `url`; every answer is tallied as "METHOD status". */
+export async function load(url: string, requests: Request[], options: LoadOptions): Promise<Measurement> {
+  const statuses: Record<string, number> = {};
+  const tallied = requests.map((request) => ({
+    ...request,
+    onResponse: (status: number) => {
+      const key = `${request.method ?? 'GET'} ${status}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    },
+  }));
+  if (options.pid) memory.resetPeak(options.pid);
+  const others = otherLoad(options.pid ? [options.pid] : [], options.postgres ?? false);
+  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, requests: tallied });
+  const unexpected = Object.entries(statuses)
+    .filter(([key]) => {
+      const [method, status] = key.split(' ');
+      return !expected(method!, Number(status));
+    })
+    .reduce((sum, [, count]) => sum + count, 0);
+  return {
+    rps: Math.round(result.requests.total / result.duration),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    unexpected,
+    statuses,
+    peakRssMB: options.pid ? memory.peakMB(options.pid) : undefined,
+    otherCores: others.stop(),
+    seconds: result.duration,
+  };
+}
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
