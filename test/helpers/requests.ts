@@ -46,3 +46,14 @@ export async function makeTeam(app: App, name: string, headquarters = `${name} H
 export async function makeHero(app: App, name: string, secretName = `${name} (secret)`, extra: object = {}) {
   return expectStatus(app, 201, 'POST', '/heroes', { name, secret_name: secretName, ...extra });
 }
+
+/** A request whose body is exactly `text`, sent as JSON (for bodies `call` cannot send, such as `null`). */
+export async function sendRaw(app: App, method: string, url: string, text: string) {
+  const response = await app.inject({
+    method: method as 'POST',
+    url,
+    payload: text,
+    headers: { 'content-type': 'application/json' },
+  });
+  return { status: response.statusCode, body: JSON.parse(response.body) };
+}

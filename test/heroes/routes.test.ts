@@ -1,19 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/http/app-types.js';
 import { useTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/databases.js';
-import { call, expectStatus, makeHero, makeTeam } from '../helpers/requests.js';
-
-/** A request whose body is exactly `text`, sent as JSON (for bodies `call` cannot send, such as `null`). */
-async function sendJson(app: App, method: string, url: string, text: string) {
-  const response = await app.inject({
-    method: method as 'POST',
-    url,
-    payload: text,
-    headers: { 'content-type': 'application/json' },
-  });
-  return { status: response.statusCode, body: JSON.parse(response.body) };
-}
+import { call, expectStatus, makeHero, makeTeam, sendRaw } from '../helpers/requests.js';
 
 /** Empties the hero, team and link tables, so a test can expect a list to be exactly what it made. */
 async function emptyHeroesAndTeams(t: TestApp) {
@@ -227,7 +215,7 @@ describe.each(BACKENDS)('heroes on %s', (backend) => {
 
     it('refuses a body that is not a JSON object with errors.json._schema', async () => {
       for (const text of ['[]', '"Deadpond"', 'null', '12']) {
-        const reply = await sendJson(t.app, 'POST', '/heroes', text);
+        const reply = await sendRaw(t.app, 'POST', '/heroes', text);
         expect(reply.status, text).toBe(422);
         expect(reply.body, text).toEqual(unprocessable({ json: { _schema: expect.any(Array) } }));
       }

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { App } from '../../src/http/app-types.js';
 import { useTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/databases.js';
-import { call, expectStatus, makeItem, makeStore, makeTag } from '../helpers/requests.js';
-
-/** A request whose body is exactly `text`, sent as JSON (for bodies `call` cannot send, such as `null`). */
-async function sendJson(app: App, method: string, url: string, text: string) {
-  const response = await app.inject({
-    method: method as 'POST',
-    url,
-    payload: text,
-    headers: { 'content-type': 'application/json' },
-  });
-  return { status: response.statusCode, body: JSON.parse(response.body) };
-}
+import { call, expectStatus, makeItem, makeStore, makeTag, sendRaw } from '../helpers/requests.js';
 
 /** Empties every table, so a test can expect a list to be exactly what it made. */
 async function emptyDatabase(t: TestApp) {
@@ -118,7 +106,7 @@ describe.each(BACKENDS)('items on %s', (backend) => {
 
     it('refuses a body that is not a JSON object with errors.json._schema', async () => {
       for (const text of ['[]', '"Chair"', 'null', '12']) {
-        const reply = await sendJson(t.app, 'POST', '/item', text);
+        const reply = await sendRaw(t.app, 'POST', '/item', text);
         expect(reply.status, text).toBe(422);
         expect(reply.body, text).toEqual(unprocessable({ json: { _schema: [expect.any(String)] } }));
       }
@@ -311,7 +299,7 @@ describe.each(BACKENDS)('items on %s', (backend) => {
       }
       // A valid field next to an invalid one is not applied either.
       expect((await call(t.app, 'PUT', `/item/${item.id}`, { name: 'Half', price: null })).status).toBe(422);
-      const notObject = await sendJson(t.app, 'PUT', `/item/${item.id}`, '["name"]');
+      const notObject = await sendRaw(t.app, 'PUT', `/item/${item.id}`, '["name"]');
       expect(notObject.body).toEqual(unprocessable({ json: { _schema: [expect.any(String)] } }));
       expect(await expectStatus(t.app, 200, 'GET', `/item/${item.id}`)).toEqual(item);
     });
