@@ -53,10 +53,22 @@ export const flavors: Record<DialectName, SqlFlavor> = { sqlite, postgres };
 export type JsonText<T> = string & { readonly __json?: T };
 
 /** The JSON text of the first row's `body`, if there is a row. */
-export const firstJson = <T>(rows: { body: unknown }[]) => rows[0]?.body as JsonText<T> | undefined;
+const firstJson = <T>(rows: { body: unknown }[]) => rows[0]?.body as JsonText<T> | undefined;
 
 /** The rows' `body` JSON texts as one JSON array. */
 export const arrayJson = <T>(rows: { body: unknown }[]) => `[${rows.map((row) => row.body).join(',')}]` as JsonText<T[]>;
 
-export const parseJson = <T>(text: JsonText<T> | undefined): T | undefined =>
+const parseJson = <T>(text: JsonText<T> | undefined): T | undefined =>
   text === undefined ? undefined : (JSON.parse(text) as T);
+
+/** One row's JSON read by id: as text to send, or parsed to use. */
+export function jsonById<T>(byId: (id: number) => Promise<{ body: unknown }[]>) {
+  const json = async (id: number) => firstJson<T>(await byId(id));
+  return { json, get: async (id: number) => parseJson(await json(id)) };
+}
+
+/** A page of rows and the total they come from, read at once. */
+export async function withTotal<Row>(rows: Promise<Row[]>, counted: Promise<{ total: number }[]>) {
+  const [page, [count]] = await Promise.all([rows, counted]);
+  return { rows: page, total: count?.total ?? 0 };
+}

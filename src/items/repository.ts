@@ -4,7 +4,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { arrayJson, firstJson, parseJson } from '../database/sql-flavor.js';
+import { arrayJson, jsonById, withTotal } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { itemsTags } from '../links/items-tags.js';
 import { linkedList } from '../links/link-model.js';
@@ -45,15 +45,14 @@ export function itemRepository({ db, flavor }: Database) {
   );
   const remove = prepared(db, (id: number) => db.deleteFrom('items').where('id', '=', id).returning('id'));
 
-  const json = async (id: number) => firstJson<Item>(await byId(id));
-  const get = async (id: number) => parseJson(await json(id));
+  const { json, get } = jsonById<Item>(byId);
 
   return {
     json,
     get,
     async list({ limit, offset }: Page) {
-      const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
-      return { json: arrayJson<Item>(rows), total: counted?.total ?? 0 };
+      const { rows, total } = await withTotal(page(limit, offset), count());
+      return { json: arrayJson<Item>(rows), total };
     },
     /** The new item, or undefined when its store does not exist. */
     async create({ name, price, store_id }: ItemCreate): Promise<Item | undefined> {

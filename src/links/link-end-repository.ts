@@ -5,7 +5,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { firstJson, parseJson } from '../database/sql-flavor.js';
+import { jsonById, withTotal } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { linkedList, linkFieldColumns, type Side } from './link-model.js';
 import type { LinkService } from './link-service.js';
@@ -53,15 +53,14 @@ export function linkEndRepository<Plain, WithNested>({ db: typed, flavor }: Data
   const count = prepared(db, () => db.selectFrom(table).select(countAll().as('total')));
   const remove = prepared(db, (id: number) => db.deleteFrom(table).where('id', '=', id).returning('id'));
 
-  const json = async (id: number) => firstJson<WithNested>(await byId(id));
-  const get = async (id: number) => parseJson(await json(id));
+  const { json, get } = jsonById<WithNested>(byId);
 
   return {
     json,
     get,
     async list({ limit, offset }: Page) {
-      const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
-      return { rows: rows as Plain[], total: (counted?.total as number | undefined) ?? 0 };
+      const { rows, total } = await withTotal(page(limit, offset), count() as Promise<{ total: number }[]>);
+      return { rows: rows as Plain[], total };
     },
     /**
      * Creates the row and its links in one transaction: when a linked row does not exist, nothing is

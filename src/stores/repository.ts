@@ -4,7 +4,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf, jsonList } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { arrayJson, firstJson, parseJson } from '../database/sql-flavor.js';
+import { arrayJson, jsonById, withTotal } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { PlainItem } from '../items/plain.js';
 import { PlainTag } from '../tags/plain.js';
@@ -45,15 +45,14 @@ export function storeRepository({ db, flavor }: Database) {
   const removeLinks = prepared(db, (storeId: number) => db.deleteFrom('items_tags').where('store_id', '=', storeId));
   const remove = prepared(db, (id: number) => db.deleteFrom('stores').where('id', '=', id).returning('id'));
 
-  const json = async (id: number) => firstJson<Store>(await byId(id));
-  const get = async (id: number) => parseJson(await json(id));
+  const { json, get } = jsonById<Store>(byId);
 
   return {
     json,
     get,
     async list({ limit, offset }: Page) {
-      const [rows, [counted]] = await Promise.all([page(limit, offset), count()]);
-      return { json: arrayJson<Store>(rows), total: counted?.total ?? 0 };
+      const { rows, total } = await withTotal(page(limit, offset), count());
+      return { json: arrayJson<Store>(rows), total };
     },
     /** The new store; 'duplicate' when the name is taken, 'no_owner' when the owner does not exist. */
     async create(name: string, ownerId: number): Promise<Store | 'duplicate' | 'no_owner'> {

@@ -4,7 +4,7 @@ import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { arrayJson, firstJson, parseJson } from '../database/sql-flavor.js';
+import { arrayJson, jsonById, withTotal } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import { PlainItem } from '../items/plain.js';
 import { itemsTags } from '../links/items-tags.js';
@@ -39,15 +39,14 @@ export function tagRepository({ db, flavor }: Database) {
   );
   const remove = prepared(db, (id: number) => db.deleteFrom('tags').where('id', '=', id).returning('id'));
 
-  const json = async (id: number) => firstJson<Tag>(await byId(id));
-  const get = async (id: number) => parseJson(await json(id));
+  const { json, get } = jsonById<Tag>(byId);
 
   return {
     json,
     get,
     async listOfStore(storeId: number, { limit, offset }: Page) {
-      const [rows, [counted]] = await Promise.all([pageOfStore(storeId, limit, offset), countOfStore(storeId)]);
-      return { json: arrayJson<Tag>(rows), total: counted?.total ?? 0 };
+      const { rows, total } = await withTotal(pageOfStore(storeId, limit, offset), countOfStore(storeId));
+      return { json: arrayJson<Tag>(rows), total };
     },
     /** The new tag; 'duplicate' when the store has a tag of that name, 'no_store' when there is no store. */
     async create(storeId: number, name: string): Promise<Tag | 'duplicate' | 'no_store'> {
