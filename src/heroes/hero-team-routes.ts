@@ -1,11 +1,11 @@
 import type { App } from '../http/app-types.js';
-import { Input, Message, ref } from '../http/schemas.js';
-import { HeroTeamFields, Link } from '../links/heroes-teams.js';
+import { Message, ref } from '../http/schemas.js';
+import { heroesTeams, Link } from '../links/heroes-teams.js';
+import { linkFieldsInput } from '../links/link-model.js';
 import { linkRoutes } from '../links/link-routes.js';
 import type { LinkService } from '../links/link-service.js';
-import { Type } from '@sinclair/typebox';
 
-const Fields = Input({ is_training: Type.Optional(HeroTeamFields.properties.is_training) });
+const Fields = linkFieldsInput(heroesTeams);
 
 /** One link, seen from both ends: `/heroes/{hero_id}/teams/{team_id}` and `/teams/{team_id}/heroes/{hero_id}`. */
 export async function heroTeamRoutes(app: App, { links }: { links: LinkService }) {

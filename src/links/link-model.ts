@@ -1,7 +1,8 @@
-import type { TObject } from '@sinclair/typebox';
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
 import type { Columns } from '../database/json.js';
 import type { SqlFlavor } from '../database/sql-flavor.js';
+import { Input } from '../http/schemas.js';
 
 /** One end of a many-to-many link: the table linked, and the link table's column that holds its id. */
 export interface LinkEnd {
@@ -29,6 +30,19 @@ export type Side = 'left' | 'right';
 export const defineLink = <M extends LinkModel>(model: M): M => model;
 
 export const otherSide = (side: Side): Side => (side === 'left' ? 'right' : 'left');
+
+/**
+ * The link's own fields as a request body (making a link, changing one): each optional, and without
+ * its default. A default belongs to creation, where the link service applies it; in a body it would
+ * also fill in a field an update left out, and overwrite the stored value.
+ */
+export function linkFieldsInput(model: LinkModel): TObject {
+  const properties = Object.entries(model.fields?.properties ?? {}).map(([key, schema]) => {
+    const { default: _default, ...withoutDefault } = schema as TSchema;
+    return [key, Type.Optional(withoutDefault as TSchema)];
+  });
+  return Input(Object.fromEntries(properties));
+}
 
 /** The link's own fields as JSON values of the link row `alias` (booleans as JSON booleans). */
 export function linkFieldColumns(flavor: SqlFlavor, model: LinkModel, alias: string): Columns {
