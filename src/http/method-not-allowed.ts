@@ -10,13 +10,14 @@ const ALL_METHODS = HTTP_METHODS.filter((method) => method !== 'CONNECT');
 
 /**
  * Fastify answers a known path with an unsupported method as an unknown route (404), and knows only
- * a few methods. This makes it know all of them, records each path's methods as routes are added, and
+ * a few methods. This makes it know all of them (bodiless, but for the routes' own), records each path's methods as routes are added, and
  * `answerOtherMethods` then gives every path a 405 route, with `Allow`, for every method it lacks
  * (`TRACE`, `PROPFIND`, … included). Call `trackMethods` before the routes and the other after them.
  */
 export function trackMethods(app: FastifyInstance): () => void {
-  for (const method of ALL_METHODS) {
-    if (!app.supportedMethods.includes(method)) app.addHttpMethod(method);
+  // Methods no route uses are read without a body, so each is answered 405 whatever it carries.
+  for (const method of ALL_METHODS.filter((m) => !ROUTE_METHODS.includes(m))) {
+    app.addHttpMethod(method, { overrideExisting: true });
   }
   const byPath = new Map<string, Set<string>>();
   let closed = false;
