@@ -3,6 +3,24 @@ import type { DatabaseConfig } from '../config/config.js';
 import { explainConnectionError } from './connection-errors.js';
 import { openDatabase, type Database, type DatabaseOptions } from './connection.js';
 import { migrations } from './migrations/index.js';
+import { DatabaseUnavailable } from './unavailable.js';
+
+/** How long a start waits for another process that holds the SQLite file's write lock (migrating it, say). */
+const SQLITE_LOCK_WAIT_MS = 60_000;
+
+/** `BEGIN IMMEDIATE`, tried again while another connection holds the write lock (each try waits a bounded time). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's tables
+async function beginImmediate(db: Kysely<any>): Promise<void> {
+  const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await sql`BEGIN IMMEDIATE`.execute(db);
+      return;
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailable) || Date.now() > deadline) throw error;
+    }
+  }
+}
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
@@ -11,7 +29,7 @@ export class MigrationError extends Error {
 /**
  * Kysely's migrator takes no lock on SQLite and runs its migrations outside a transaction. One
  * IMMEDIATE transaction around the whole run does both: another process migrating the same file waits
- * for it (busy_timeout) and then finds the migrations applied, and a failed migration leaves nothing
+ * for it (`beginImmediate`) and then finds the migrations applied, and a failed migration leaves nothing
  * half done. Nothing else may use the connection meanwhile: migrations run before the app serves.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's tables
@@ -19,7 +37,7 @@ async function inSqliteTransaction(db: Kysely<any>, run: () => Promise<Migration
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return run();
   // Some errors end the transaction themselves; the migration's own error is the one worth reporting.
   const rollback = () => sql`ROLLBACK`.execute(db).catch(() => undefined);
-  await sql`BEGIN IMMEDIATE`.execute(db);
+  await beginImmediate(db);
   let outcome: MigrationResultSet;
   try {
     outcome = await run();

@@ -1,9 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { unstorableValue } from '../database/errors.js';
+import { unavailable } from '../database/unavailable.js';
 import { discardBody } from './discard-body.js';
 import { envelope, HttpError, type Envelope } from './http-error.js';
 import { toFieldMessages } from './validation-messages.js';
+
+/** Seconds a client is asked to wait before it sends again a request the database could not serve. */
+export const RETRY_AFTER_SECONDS = 1;
 
 const LOCATIONS: Record<string, string> = { body: 'json', querystring: 'query', headers: 'headers' };
 
@@ -28,6 +32,9 @@ function toEnvelope(error: FastifyError): Envelope | undefined {
     return envelope(415, { message: 'The request body must be JSON (Content-Type: application/json).' });
   }
   if (unstorableValue(error)) return envelope(422, { message: 'The database cannot store a value of the request.' });
+  if (unavailable(error)) {
+    return envelope(503, { message: 'The database cannot serve the request now; try again shortly.' });
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return envelope(status, { message: error.message });
   return undefined;
@@ -41,6 +48,10 @@ export function errorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = toEnvelope(error);
     if (error instanceof HttpError && error.headers) reply.headers(error.headers);
+    if (body?.code === 503) {
+      request.log.warn({ err: error }, 'the database could not serve the request');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    }
     if (body?.code === 413) {
       // The client may still be sending: it reads the answer only once its body is in.
       await discardBody(request.raw);

@@ -182,7 +182,7 @@ describe.each(BACKENDS)('error envelope on %s', (backend) => {
     });
   });
 
-  it('answers 500 without internals, and /health 503 in the envelope, when the database is closed', async () => {
+  it('answers 503 with Retry-After, without internals, when the database is closed (shutting down)', async () => {
     await withOwnApp(backend, async (own) => {
       expect((await call(own.app, 'GET', '/health')).status).toBe(200);
       await own.database.close();
@@ -202,10 +202,11 @@ describe.each(BACKENDS)('error envelope on %s', (backend) => {
         ['POST', '/store', { name: 'Nowhere' }],
       ] as const) {
         const response = await own.app.inject({ method, url, payload });
-        expect(response.statusCode, `${method} ${url}`).toBe(500);
+        expect(response.statusCode, `${method} ${url}`).toBe(503);
+        expect(response.headers['retry-after']).toBe('1');
         expect(JSON.parse(response.body)).toEqual({
-          code: 500,
-          status: 'Internal Server Error',
+          code: 503,
+          status: 'Service Unavailable',
           message: expect.any(String),
         });
         expectNothingInternal(response.body);

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import { prepareSqliteFile } from './sqlite-file.js';
+import { cachingStatements } from './sqlite-statements.js';
+import { sqliteWriter } from './sqlite-writer.js';
+import { DatabaseUnavailable } from './unavailable.js';
+
+/** Below this much free space beside the file, the service says it is not ready for writes. */
+const MIN_FREE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A SQLite file (or `:memory:`): WAL, foreign keys on, and a writer that never waits on the event
+ * loop (see `sqliteWriter`). The reads of the latest committed state go through a read-only
+ * connection of their own (`openReader`), which the caller opens once Kysely is there.
+ */
+export function openSqlite(file: string, waitMs: number) {
+  if (file !== ':memory:') prepareSqliteFile(file);
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('busy_timeout = 0');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('synchronous = NORMAL');
+  const folder = path.dirname(path.resolve(file));
+  return {
+    dialect: sqliteWriter(raw, cachingStatements(raw), waitMs),
+    /** Takes the write lock and lets it go, and checks that the disk has room. */
+    async writable<T>(db: Kysely<T>): Promise<void> {
+      if (file !== ':memory:') {
+        const { bavail, bsize } = await fs.promises.statfs(folder);
+        if (bavail * bsize < MIN_FREE_BYTES) throw new DatabaseUnavailable(`the disk of ${folder} is full`);
+      }
+      await db.transaction().execute(async (trx) => {
+        await sql`SELECT 1`.execute(trx);
+      });
+    },
+  };
+}
