@@ -1,0 +1,108 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { openDatabase, type Database } from '../../src/database/connection.js';
+import type { App } from '../../src/http/app-types.js';
+import { startTestApp, stopTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
+import { call } from '../helpers/requests.js';
+
+/** The longest the event loop stood still while `run` ran, in ms. */
+async function longestStall(run: () => Promise<void>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  try {
+    await run();
+  } finally {
+    clearInterval(timer);
+  }
+  return longest;
+}
+
+describe('a SQLite file locked from outside', () => {
+  let t: TestApp;
+  let outside: BetterSqlite3.Database;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+    outside = new BetterSqlite3(t.testDatabase.config.kind === 'sqlite' ? t.testDatabase.config.path : '');
+  });
+  afterAll(async () => {
+    outside.close();
+    await stopTestApp(t);
+  });
+
+  it('reads and /health go on at once, writes answer 503 within 2 s, and nothing waits on the event loop', async () => {
+    const store = (await call(t.app, 'POST', '/store', { name: 'Held' })).body;
+    outside.exec('BEGIN IMMEDIATE');
+    try {
+      const stall = await longestStall(async () => {
+        const started = Date.now();
+        const writes = Promise.all([
+          call(t.app, 'POST', '/store', { name: 'Blocked' }),
+          call(t.app, 'DELETE', `/store/${store.id}`),
+          call(t.app, 'POST', '/heroes', { name: 'Blocked', secret_name: 'Hero' }),
+        ]);
+        for (let i = 0; i < 20; i++) {
+          const readStarted = performance.now();
+          expect((await call(t.app, 'GET', `/store/${store.id}`)).status).toBe(200);
+          expect((await call(t.app, 'GET', '/health')).status).toBe(200);
+          expect(performance.now() - readStarted).toBeLessThan(100);
+        }
+        for (const reply of await writes) {
+          expect(reply.status).toBe(503);
+          expect(reply.headers['retry-after']).toBe('1');
+          expect(reply.body).toEqual({ code: 503, status: 'Service Unavailable', message: expect.any(String) });
+        }
+        expect(Date.now() - started).toBeLessThan(2000);
+      });
+      expect(stall).toBeLessThan(100);
+    } finally {
+      outside.exec('ROLLBACK');
+    }
+    // Nothing half-done, and writes work again once the lock is gone.
+    expect((await call(t.app, 'GET', '/store')).body.map((s: { name: string }) => s.name)).toEqual(['Held']);
+    expect((await call(t.app, 'POST', '/store', { name: 'After' })).status).toBe(201);
+  });
+
+  it('a write waits its turn while the lock is held briefly, and then succeeds', async () => {
+    outside.exec('BEGIN IMMEDIATE');
+    const released = new Promise((resolve) => setTimeout(resolve, 300)).then(() => outside.exec('ROLLBACK'));
+    const reply = await call(t.app, 'POST', '/store', { name: 'Patient' });
+    await released;
+    expect(reply.status).toBe(201);
+  });
+});
+
+describe('two instances on one SQLite file', () => {
+  let first: TestApp;
+  let second: { app: App; database: Database };
+  beforeAll(async () => {
+    first = await startTestApp('sqlite');
+    const database = openDatabase(first.testDatabase.config);
+    const app = await buildApp({ database, secret: TEST_SECRET });
+    second = { app, database };
+  });
+  afterAll(async () => {
+    await second.app.close();
+    await second.database.close();
+    await stopTestApp(first);
+  });
+
+  it('conflicting writes from both take turns and all succeed: none fails at once with "database is locked"', async () => {
+    const apps = [first.app, second.app];
+    const stores = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => call(apps[i % 2]!, 'POST', '/store', { name: `Shared ${i}` }, { token: first.admin.access })),
+    );
+    expect(stores.map((reply) => reply.status)).toEqual(Array(20).fill(201));
+    // Store deletes are transactions that write: they begin IMMEDIATE, so none upgrades a read and fails.
+    const deletes = await Promise.all(
+      stores.map((reply, i) => call(apps[(i + 1) % 2]!, 'DELETE', `/store/${reply.body.id}`, undefined, { token: first.admin.access })),
+    );
+    expect(deletes.map((reply) => reply.status)).toEqual(Array(20).fill(200));
+    expect((await call(second.app, 'GET', '/store')).body).toEqual([]);
+  });
+});
