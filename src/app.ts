@@ -5,6 +5,7 @@ import { revocations } from './auth/revocations.js';
 import { tokenIssuer } from './auth/tokens.js';
 import type { Database } from './database/connection.js';
 import { Hero, HeroWithTeams } from './heroes/schemas.js';
+import { admissionControl, DEFAULT_LIMITS, type AdmissionLimits } from './http/admission.js';
 import type { App } from './http/app-types.js';
 import { inputHook } from './http/input-hook.js';
 import { docs } from './http/docs.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   authRateLimit?: number;
   /** How long a request (headers and body) may take to arrive before it is answered 408. */
   requestTimeoutMs?: number;
+  /** How many requests of each cost run at once and wait for a turn (see `admissionControl`). */
+  admission?: AdmissionLimits;
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
@@ -49,6 +52,7 @@ const SHAPES = [
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { database, secret, logger, corsOrigins = [], authRateLimit = 10, requestTimeoutMs = 30_000 } = options;
+  const { admission = DEFAULT_LIMITS } = options;
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
@@ -78,7 +82,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const answerOtherMethods = trackMethods(app);
   await docs(app);
 
-  health(app, database);
+  const { shedding } = admissionControl(app, admission);
+  health(app, { database, shedding });
   await resources(app, { database, issuer, revoked, authRateLimit });
   answerOtherMethods();
   return app;

@@ -1,27 +1,53 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Database } from '../database/connection.js';
 import { HttpError } from './http-error.js';
 import { errors } from './error-responses.js';
 
-export function health(app: FastifyInstance, database: Database): void {
+const Ok = Type.Object({ status: Type.Literal('ok') });
+const OK = { status: 'ok' as const };
+
+export interface HealthOptions {
+  database: Database;
+  /** Whether the service refused requests for want of capacity lately. */
+  shedding(): boolean;
+}
+
+/** Runs a check; its failure is a 503 in the envelope, and a line in the log. */
+async function check(log: FastifyBaseLogger, what: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    log.warn({ err }, `health check failed: ${what}`);
+    throw new HttpError(503, `${what[0]!.toUpperCase()}${what.slice(1)}.`);
+  }
+}
+
+/**
+ * `/health` (the contract's: the database answers), `/health/live` (the process answers: restart it
+ * when this fails) and `/health/ready` (send it traffic: the database answers and takes writes, the
+ * disk has room, and the service is not shedding load). The database checks use a connection no
+ * request can hold up.
+ */
+export function health(app: FastifyInstance, { database, shedding }: HealthOptions): void {
+  const schema = (summary: string) => ({ tags: ['health'], summary, response: { 200: Ok, ...errors(503) } });
+  const config = { cost: 'free' as const };
+
+  app.get('/health', { config, schema: schema('Whether the service and its database answer') }, async (request) => {
+    await check(request.log, 'the database is not answering', database.ping);
+    return OK;
+  });
+
+  app.get('/health/live', { config, schema: schema('Whether the process answers (liveness)') }, async () => OK);
+
   app.get(
-    '/health',
-    {
-      schema: {
-        tags: ['health'],
-        summary: 'Whether the service and its database answer',
-        response: { 200: Type.Object({ status: Type.Literal('ok') }), ...errors(503) },
-      },
-    },
+    '/health/ready',
+    { config, schema: schema('Whether the service should get traffic: the database answers and takes writes, no load is shed (readiness)') },
     async (request) => {
-      try {
-        await database.ping();
-      } catch (err) {
-        request.log.warn({ err }, 'database did not answer the health check');
-        throw new HttpError(503, 'The database is not answering.');
-      }
-      return { status: 'ok' as const };
+      if (shedding()) throw new HttpError(503, 'The service is shedding load.');
+      await check(request.log, 'the database is not answering', database.ping);
+      await check(request.log, 'the database takes no writes', database.writable);
+      return OK;
     },
   );
 }

@@ -1,0 +1,130 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { HttpError } from './http-error.js';
+import { RETRY_AFTER_SECONDS } from './error-handler.js';
+
+/** Requests of one cost: how many run at once, how many may wait for a turn, and for how long. */
+export interface ClassLimits {
+  concurrency: number;
+  queue: number;
+  waitMs: number;
+}
+
+/**
+ * The cost classes: lists (pages of rows with their nested rows: the answers whose size has no bound,
+ * which a database computes for long) and everything else (a row, a write).
+ */
+export interface AdmissionLimits {
+  list: ClassLimits;
+  other: ClassLimits;
+}
+
+type Cost = keyof AdmissionLimits;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's cost class; `free` routes (health checks) are never held back. By default, from the route. */
+    cost?: Cost | 'free';
+  }
+}
+
+/** Enough lists at once to keep every read worker (or a part of the pool) busy, and a queue a second long. */
+export const DEFAULT_LIMITS: AdmissionLimits = {
+  list: { concurrency: 4, queue: 16, waitMs: 1000 },
+  other: { concurrency: 1024, queue: 0, waitMs: 0 },
+};
+
+const overloaded = () => {
+  const error = new HttpError(503, 'The service is at capacity; try again shortly.');
+  error.headers = { 'retry-after': String(RETRY_AFTER_SECONDS) };
+  return error;
+};
+
+/** One class's turns: a counter and a bounded queue of waiters, each with its own deadline. */
+function gate(limits: ClassLimits) {
+  let running = 0;
+  const waiting: { admit: () => void; refuse: () => void }[] = [];
+  const release = () => {
+    running--;
+    waiting.shift()?.admit();
+  };
+  return {
+    async enter(request: FastifyRequest): Promise<() => void> {
+      if (running < limits.concurrency && waiting.length === 0) {
+        running++;
+        return release;
+      }
+      if (waiting.length >= limits.queue) throw overloaded();
+      await new Promise<void>((resolve, reject) => {
+        const entry = {
+          admit: () => {
+            clearTimeout(timer);
+            running++;
+            resolve();
+          },
+          refuse: () => {
+            clearTimeout(timer);
+            waiting.splice(waiting.indexOf(entry), 1);
+            reject(overloaded());
+          },
+        };
+        const timer = setTimeout(entry.refuse, limits.waitMs);
+        waiting.push(entry);
+      });
+      // The client gave up while it waited: its turn goes to the next one, and no work is done for it.
+      if (request.raw.destroyed) {
+        release();
+        throw overloaded();
+      }
+      return release;
+    },
+    /** Refuses every waiting request (the service is stopping). */
+    drain: () => {
+      for (const entry of [...waiting]) entry.refuse();
+    },
+  };
+}
+
+const costOf = (route: RouteOptions): Cost | 'free' => {
+  if (route.config?.cost) return route.config.cost;
+  const query = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
+  return query?.properties && 'page_size' in query.properties ? 'list' : 'other';
+};
+
+/**
+ * Admission control: each route's handler runs only when its cost class has a free turn. Requests
+ * beyond the class's concurrency wait in a short queue, for a bounded time; beyond that, or once the
+ * queue is full, they are answered 503 with `Retry-After` at once. So a burst of heavy lists cannot
+ * take all the memory, the database or the event loop: the work under way stays bounded, and cheap
+ * requests (a row, /health) keep their own turns. `shedding()` says whether a request was refused
+ * lately, for readiness.
+ */
+export function admissionControl(app: FastifyInstance, limits: AdmissionLimits) {
+  const gates = { list: gate(limits.list), other: gate(limits.other) };
+  let lastRefusal = -Infinity;
+  app.addHook('onRoute', (route) => {
+    const cost = costOf(route);
+    if (cost === 'free') return;
+    const turns = gates[cost];
+    const handler = route.handler;
+    route.handler = async function admitted(request, reply) {
+      let release: () => void;
+      try {
+        release = await turns.enter(request);
+      } catch (error) {
+        lastRefusal = Date.now();
+        throw error;
+      }
+      try {
+        return await handler.call(this, request, reply);
+      } finally {
+        release();
+      }
+    };
+  });
+  // Stopping: what still waits for a turn is refused now, so the shutdown grace covers what runs.
+  app.addHook('preClose', async () => {
+    gates.list.drain();
+    gates.other.drain();
+  });
+  return { shedding: () => Date.now() - lastRefusal < 2000 };
+}
