@@ -49,8 +49,7 @@ const sqlite: SqlFlavor = {
   bindBoolean: (value) => (value ? 1 : 0),
   inIds: (column, ids) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
   rows: (_table, columns, rows) =>
-    sql`(SELECT ${sql.join(columns.map((c) => sql`json_extract(value, ${`$.${c}`}) AS ${sql.ref(c)}`))}
-      FROM json_each(${JSON.stringify(rows)}))`,
+    sql`(SELECT ${sql.join(columns.map((c) => sql`json_extract(value, ${`$.${c}`}) AS ${sql.ref(c)}`))} FROM json_each(${JSON.stringify(rows)}))`,
   bytewise: (text) => text,
 };
 
@@ -64,8 +63,7 @@ const postgres: SqlFlavor = {
   bindBoolean: (value) => value,
   inIds: (column, ids) => sql`${column} = ANY(${ids}::integer[])`,
   rows: (table, columns, rows) =>
-    sql`(SELECT ${sql.join(columns.map((c) => sql.ref(c)))}
-      FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::json))`,
+    sql`(SELECT ${sql.join(columns.map((c) => sql.ref(c)))} FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::json))`,
   bytewise: (text) => sql`${text} COLLATE "C"`,
 };
 

@@ -67,8 +67,8 @@ export function linkEndRepository<Plain, WithNested, M extends LinkModel = LinkM
       const names = Object.keys(values);
       try {
         const id = await db.transaction().execute(async (trx) => {
-          const inserted = await sql<{ id: number }>`INSERT INTO ${table} (${sql.join(names.map((c) => sql.ref(c)))})
-            VALUES (${sql.join(names.map((c) => values[c]))}) RETURNING id`.execute(trx);
+          const into = sql`${table} (${sql.join(names.map((c) => sql.ref(c)))})`;
+          const inserted = await sql<{ id: number }>`INSERT INTO ${into} VALUES (${sql.join(names.map((c) => values[c]))}) RETURNING id`.execute(trx);
           const { id } = inserted.rows[0]!;
           await spec.link.attach(trx, spec.side, id, links);
           return id;

@@ -127,8 +127,8 @@ export function linkService<M extends LinkModel>({ db, flavor }: Database, model
         ...Object.fromEntries(bind(other.values).map((value, i) => [fields[i]![0], value])),
       }));
       const names = [near, far, ...fields.map(([key]) => key)];
-      await sql`INSERT INTO ${table} (${sql.join(names.map((c) => sql.ref(c)))})
-        SELECT * FROM ${flavor.rows(model.table, names, rows)} r`.execute(executor);
+      const into = sql`${table} (${sql.join(names.map((c) => sql.ref(c)))})`;
+      await sql`INSERT INTO ${into} SELECT * FROM ${flavor.rows(model.table, names, rows)} r`.execute(executor);
     },
   };
 }
