@@ -339,8 +339,9 @@ describe('OpenAPI document and docs pages', () => {
         expect(String(listed[name]?.description ?? listed[name]?.schema?.description ?? ''), `${path} ${name}`).not.toBe('');
       }
     }
-    expect(String(params('/heroes/{hero_id}/teams').sort.description ?? params('/heroes/{hero_id}/teams').sort.schema.description)).toContain('is_training');
-    const body = (path: string) => jsonSchema(doc.paths[path]!.put!.requestBody);
+    const sort = params('/heroes/{hero_id}/teams').sort!;
+    expect(String(sort.description ?? sort.schema.description)).toContain('is_training');
+    const body = (path: string) => jsonSchema(doc.paths[path]!.put!.requestBody)!;
     expect(body('/item/{item_id}/tag')).toMatchObject({ required: ['tag_ids'], properties: { tag_ids: { type: 'array', maxItems: 1000 } } });
     expect(body('/heroes/{hero_id}/teams').properties.teams.items.properties).toHaveProperty('is_training');
   });
