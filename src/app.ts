@@ -6,10 +6,11 @@ import { tokenIssuer } from './auth/tokens.js';
 import type { Database } from './database/connection.js';
 import { Hero, HeroWithTeams } from './heroes/schemas.js';
 import type { App } from './http/app-types.js';
-import { bodyHook } from './http/body-hook.js';
+import { inputHook } from './http/input-hook.js';
 import { docs } from './http/docs.js';
 import { documentErrors } from './http/error-responses.js';
 import { errorHandling } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrors } from './http/protocol-errors.js';
 import { health } from './http/health.js';
 import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
 import { trackMethods } from './http/method-not-allowed.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Requests per minute per client address on /register and /login. */
   authRateLimit?: number;
+  /** How long a request (headers and body) may take to arrive before it is answered 408. */
+  requestTimeoutMs?: number;
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
@@ -45,10 +48,19 @@ const SHAPES = [
 
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
 export async function buildApp(options: AppOptions): Promise<App> {
-  const { database, secret, logger, corsOrigins = [], authRateLimit = 10 } = options;
+  const { database, secret, logger, corsOrigins = [], authRateLimit = 10, requestTimeoutMs = 30_000 } = options;
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
+    frameworkErrors,
+    clientErrorHandler,
+    // A client that sends its request slowly, or never finishes it, is answered 408 and let go; the
+    // headers alone get a shorter bound. Node checks the bounds every `connectionsCheckingInterval`.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(10_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeoutMs / 4)),
+    },
     schemaController: validatorCompilers(),
     // While shutting down, requests on open connections are still served (Fastify's 503 has no envelope).
     return503OnClosing: false,
@@ -57,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   for (const shape of SHAPES) app.addSchema(shape);
   errorHandling(app);
   jsonBodyParser(app);
-  bodyHook(app);
+  inputHook(app);
   await security(app, { corsOrigins });
   const issuer = tokenIssuer(secret);
   const revoked = revocations(database);

@@ -2,8 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
-import { openDatabase } from './database/connection.js';
-import { migrateToLatest } from './database/migrate.js';
+import { openMigrated } from './database/migrate.js';
 import { logSql } from './database/sql-log.js';
 import { jwtSecret } from './config/secret.js';
 import { ensureAdmin } from './users/admin.js';
@@ -19,8 +18,7 @@ export const createLogger = (config: Config): Logger => pino({ level: config.log
  */
 export async function serve(config: Config, logger = createLogger(config)): Promise<void> {
   const secret = jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
-  const database = openDatabase(config.database, { onQuery: config.logSql ? logSql(logger) : undefined });
-  await migrateToLatest(database.db);
+  const { database } = await openMigrated(config.database, { onQuery: config.logSql ? logSql(logger) : undefined });
   if (config.admin) await ensureAdmin(database, config.admin);
   const app = await buildApp({
     database,

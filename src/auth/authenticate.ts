@@ -29,18 +29,36 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer ([^\s]+)$/;
+/** The scheme of an `Authorization` header (a case-insensitive token, RFC 7235) and what follows it. */
+const CREDENTIALS = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s+(.*?))?\s*$/;
+const SINGLE_TOKEN = /^[^\s]+$/;
+const EXPECTED = "Expected 'Authorization: Bearer <JWT>'.";
+
+/**
+ * The bearer token of an `Authorization` header, read as flask-jwt-extended reads it: no header, or
+ * none of its comma-separated credentials of the Bearer scheme, is `authorization_required`; a Bearer
+ * credential with no token, or more than one, is `invalid_token`.
+ */
+function bearerToken(header: string | undefined): string {
+  if (!header) throw new AuthError('authorization_required', 'Request does not contain an access token.');
+  const bearer = header
+    .split(',')
+    .map((credentials) => CREDENTIALS.exec(credentials))
+    .find((match) => match?.[1]?.toLowerCase() === 'bearer');
+  if (!bearer) throw new AuthError('authorization_required', `Missing 'Bearer' type in 'Authorization' header. ${EXPECTED}`);
+  const token = bearer[2] ?? '';
+  if (!SINGLE_TOKEN.test(token)) throw new AuthError('invalid_token', `Bad 'Authorization' header. ${EXPECTED}`);
+  return token;
+}
 
 /**
  * Checks a token in flask-jwt-extended's order (header, signature and claims, type, freshness,
- * revocation), each failure with its `error` code; then, for admin routes, the right (403).
+ * revocation, then its user, as its user loader would), each failure with its `error` code; then, for
+ * admin routes, the right (403), from the user as they are now.
  */
 function check(requirement: AuthRequirement, issuer: TokenIssuer, revoked: Revocations): onRequestHookHandler {
   return async (request) => {
-    const header = request.headers.authorization;
-    if (!header) throw new AuthError('authorization_required', 'Request does not contain an access token.');
-    const token = BEARER.exec(header)?.[1];
-    if (!token) throw new AuthError('invalid_token', "Expected an 'Authorization: Bearer <token>' header.");
+    const token = bearerToken(request.headers.authorization);
     let claims: Claims;
     try {
       claims = await issuer.verify(token);
@@ -51,9 +69,12 @@ function check(requirement: AuthRequirement, issuer: TokenIssuer, revoked: Revoc
     if (requirement.refresh && claims.type !== 'refresh') throw new AuthError('invalid_token', 'Only refresh tokens are allowed.');
     if (!requirement.refresh && claims.type !== 'access') throw new AuthError('invalid_token', 'Only access tokens are allowed.');
     if (requirement.fresh && !claims.fresh) throw new AuthError('fresh_token_required', 'The token is not fresh.');
-    if (await revoked.isRevoked(claims.jti)) throw new AuthError('token_revoked', 'The token has been revoked.');
-    if (requirement.admin && !claims.is_admin) throw forbidden('Admin privilege required.');
-    request.principal = { id: Number(claims.sub), isAdmin: claims.is_admin, claims };
+    const standing = await revoked.standing(claims.jti, Number(claims.sub));
+    if (standing === 'revoked') throw new AuthError('token_revoked', 'The token has been revoked.');
+    // Every route refuses a deleted user's token alike, whatever it would have done with it.
+    if (standing === 'no_user') throw new AuthError('invalid_token', "The token's user no longer exists.");
+    if (requirement.admin && !standing.isAdmin) throw forbidden('Admin privilege required.');
+    request.principal = { id: Number(claims.sub), isAdmin: standing.isAdmin, claims };
   };
 }
 

@@ -15,7 +15,13 @@ export function revocations({ db }: Database) {
       .returning('jti'),
   );
   const purge = prepared(db, (now: number) => db.deleteFrom('revoked_tokens').where('expires_at', '<', now));
-  const find = prepared(db, (jti: string) => db.selectFrom('revoked_tokens').select(sql<number>`1`.as('revoked')).where('jti', '=', jti));
+  // Every authenticated request asks both questions, so they are one statement.
+  const standing = prepared(db, (jti: string, userId: number) =>
+    db.selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('revoked_tokens').select(sql`1`.as('one')).where('jti', '=', jti)).as('revoked'),
+      eb.selectFrom('users').select('is_admin').where('id', '=', userId).as('is_admin'),
+    ]),
+  );
 
   return {
     /** Revokes the token; false when it already was (two requests raced to use it: one wins). */
@@ -24,7 +30,16 @@ export function revocations({ db }: Database) {
       await purge(Math.floor(Date.now() / 1000));
       return inserted !== undefined;
     },
-    isRevoked: async (jti: string) => (await find(jti)).length > 0,
+    /**
+     * Where a token stands now: revoked, or its user deleted since it was issued, or valid, with
+     * whether its user is an admin now (an admin demoted since loses the right at once).
+     */
+    async standing(jti: string, userId: number): Promise<'revoked' | 'no_user' | { isAdmin: boolean }> {
+      const [row] = await standing(jti, userId);
+      if (Boolean(row?.revoked)) return 'revoked';
+      if (row?.is_admin === null || row?.is_admin === undefined) return 'no_user';
+      return { isAdmin: Boolean(row.is_admin) };
+    },
   };
 }
 

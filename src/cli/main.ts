@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { openDatabase } from '../database/connection.js';
-import { migrateToLatest } from '../database/migrate.js';
+import { openMigrated } from '../database/migrate.js';
 import { logSql } from '../database/sql-log.js';
 import { createLogger, runOrExit, serve } from '../server.js';
 import { echoSql } from './sql-echo.js';
-import { seedCatalog, type SeedOptions } from './seed.js';
+import { checkSeedOptions, seedCatalog, type SeedOptions } from './seed.js';
 import { runTutorial } from './tutorial.js';
 import { ensureAdmin } from '../users/admin.js';
 
@@ -32,11 +31,12 @@ program
     runOrExit(async () => {
       const config = loadConfig();
       const logger = createLogger(config);
-      const database = openDatabase(config.database, { onQuery: config.logSql ? logSql(logger) : undefined });
+ const { database, applied } = await openMigrated(config.database, {
+        onQuery: config.logSql ? logSql(logger) : undefined,
+      });
       try {
-        const results = await migrateToLatest(database.db);
-        for (const result of results) process.stdout.write(`applied ${result.migrationName}\n`);
-        process.stdout.write(results.length ? 'the database is up to date\n' : 'nothing to apply: the database is up to date\n');
+        for (const result of applied) process.stdout.write(`applied ${result.migrationName}\n`);
+        process.stdout.write(applied.length ? 'the database is up to date\n' : 'nothing to apply: the database is up to date\n');
       } finally {
         await database.close();
       }
@@ -59,9 +59,8 @@ program
       if (!username || !password) {
         throw new Error('create-admin needs --username (or ADMIN_USERNAME) and ADMIN_PASSWORD (or the password on standard input)');
       }
-      const database = openDatabase(config.database);
+      const { database } = await openMigrated(config.database);
       try {
-        await migrateToLatest(database.db);
         await ensureAdmin(database, { username, password });
         process.stdout.write(`${username} is an admin\n`);
       } finally {
@@ -88,10 +87,10 @@ program
   .option('--seed <n>', 'the random seed', count('--seed'), 42)
   .action((options: SeedOptions) =>
     runOrExit(async () => {
+      checkSeedOptions(options);
       const config = loadConfig();
-      const database = openDatabase(config.database);
+      const { database } = await openMigrated(config.database);
       try {
-        await migrateToLatest(database.db);
         const started = Date.now();
         await seedCatalog(database, options);
         process.stdout.write(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -113,9 +112,8 @@ program
     runOrExit(async () => {
       const config = loadConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'sqlite::memory:' });
       const print = (...parts: string[]) => process.stdout.write(`${parts.join(' ')}\n`);
-      const database = openDatabase(config.database, { onQuery: options.echo ? echoSql(print) : undefined });
+      const { database } = await openMigrated(config.database, { onQuery: options.echo ? echoSql(print) : undefined });
       try {
-        await migrateToLatest(database.db);
         await runTutorial(database, print);
       } finally {
         await database.close();

@@ -16,6 +16,52 @@ export interface SeedOptions {
 
 export class SeedError extends Error {}
 
+/** Each option as the command line spells it, for messages. */
+const FLAGS: Record<keyof SeedOptions, string> = {
+  stores: '--stores',
+  items: '--items',
+  tagsPerStore: '--tags-per-store',
+  linksPerItem: '--links-per-item',
+  heroes: '--heroes',
+  teams: '--teams',
+  heroLinks: '--hero-links',
+  seed: '--seed',
+};
+
+/** Every id column is PostgreSQL's integer. */
+const LARGEST_ID = 2_147_483_647;
+/** The generator below keeps 32 bits of state: a larger seed would repeat a smaller one's catalog. */
+const SEEDS = 2 ** 32;
+
+/**
+ * Refuses options that cannot make the catalog they describe, naming the option, before anything is
+ * written: items need a store to belong to, and an item's tags (a hero's teams) are distinct, so an
+ * item cannot have more tags than its store has (a hero more teams than there are).
+ */
+export function checkSeedOptions(options: SeedOptions): void {
+  const flag = (key: keyof SeedOptions) => `${FLAGS[key]} ${options[key]}`;
+  for (const key of Object.keys(FLAGS) as (keyof SeedOptions)[]) {
+    const largest = key === 'seed' ? SEEDS - 1 : LARGEST_ID;
+    if (options[key] > largest) {
+      throw new SeedError(`${flag(key)} is out of range: it must be a whole number from 0 to ${largest}`);
+    }
+  }
+  if (options.items > 0 && options.stores === 0) {
+    throw new SeedError(`${flag('stores')} leaves the items without a store: give --stores 1 or more, or --items 0`);
+  }
+  if (options.stores * options.tagsPerStore > LARGEST_ID) {
+    throw new SeedError(`${flag('stores')} × ${flag('tagsPerStore')} makes more tags than there are ids (${LARGEST_ID})`);
+  }
+  if (options.items > 0 && options.linksPerItem > options.tagsPerStore) {
+    throw new SeedError(
+      `${flag('linksPerItem')} is more than ${flag('tagsPerStore')}: an item links to distinct tags of its own store`,
+    );
+  }
+  if (options.heroes > 0 && options.heroLinks > options.teams) {
+    throw new SeedError(`${flag('heroLinks')} is more than ${flag('teams')}: a hero joins distinct teams`);
+  }
+}
+
 /** mulberry32: a small, fast generator, so the same seed always makes the same catalog. */
 function random(seed: number) {
   let state = seed >>> 0;

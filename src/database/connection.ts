@@ -1,12 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
+import { explainConnectionError } from './connection-errors.js';
 import { namedStatements } from './named-statements.js';
 import { openReader } from './reader.js';
 import { cachingStatements } from './sqlite-statements.js';
+import { prepareSqliteFile } from './sqlite-file.js';
 import { flavors, type SqlFlavor } from './sql-flavor.js';
 import type { Tables } from './tables.js';
 
@@ -34,7 +34,7 @@ export interface Database {
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 function openSqlite(file: string) {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') prepareSqliteFile(file);
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -51,9 +51,17 @@ function openPostgres(url: string, poolSize: number) {
   return new PostgresDialect({ pool: namedStatements(pool) });
 }
 
+/**
+ * Opens the database `config` names. SQLite opens its file here, so a file that cannot be used fails
+ * here, saying which and why; PostgreSQL connects on the first statement.
+ */
 export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Database {
-  const dialect =
-    config.kind === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, options.poolSize ?? 10);
+  let dialect;
+  try {
+    dialect = config.kind === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, options.poolSize ?? 10);
+  } catch (error) {
+    throw explainConnectionError(config, error) ?? error;
+  }
   const onQuery = options.onQuery;
   const db = new Kysely<Tables>({
     dialect,

@@ -21,3 +21,14 @@ export function constraintViolation(error: unknown): ConstraintKind | undefined 
   if (typeof code !== 'string') return undefined;
   return SQLITE[code] ?? POSTGRES[code];
 }
+
+/**
+ * A value the database cannot take (PostgreSQL's class 22, "data exception"; SQLite's datatype
+ * mismatch or a value too big). Validation keeps such values out; if one gets past it, the request
+ * was at fault, not the server.
+ */
+export function unstorableValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return /^22[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG';
+}

@@ -1,4 +1,7 @@
 import { Migrator, SqliteAdapter, sql, type Kysely, type MigrationResultSet, type MigrationResult } from 'kysely';
+import type { DatabaseConfig } from '../config/config.js';
+import { explainConnectionError } from './connection-errors.js';
+import { openDatabase, type Database, type DatabaseOptions } from './connection.js';
 import { migrations } from './migrations/index.js';
 
 export class MigrationError extends Error {
@@ -39,10 +42,30 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await inSqliteTransaction(db, () => migrator.migrateToLatest());
   if (error) {
-    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const message = error instanceof Error ? error.message : String(error);
+    // No failed migration: the migrator could not even read or lock its own table.
+    throw new MigrationError(failed ? `migration ${failed} failed: ${message}` : `migrations could not start: ${message}`, {
       cause: error,
     });
   }
   return results;
+}
+
+/**
+ * Opens the database `config` names and brings it to the latest schema, as every command does first.
+ * A database that cannot be reached or opened fails with an error that says which and why (not as a
+ * failed migration), and nothing stays open.
+ */
+export async function openMigrated(
+  config: DatabaseConfig,
+  options: DatabaseOptions = {},
+): Promise<{ database: Database; applied: MigrationResult[] }> {
+  const database = openDatabase(config, options);
+  try {
+    return { database, applied: await migrateToLatest(database.db) };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw explainConnectionError(config, error) ?? error;
+  }
 }

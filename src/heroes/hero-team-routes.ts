@@ -1,20 +1,20 @@
 import type { App } from '../http/app-types.js';
 import { forbidden, found } from '../http/http-error.js';
 import { OffsetOrPageQuery } from '../http/offset-pagination.js';
-import { Input, Message, ref } from '../http/schemas.js';
+import { Message, ref } from '../http/schemas.js';
 import type { Principal } from '../auth/authenticate.js';
-import { HeroTeamFields, Link, type heroesTeams } from '../links/heroes-teams.js';
+import { heroesTeams, Link } from '../links/heroes-teams.js';
 import type { LinkEnds } from '../links/link-ends.js';
+import { linkFieldsInput } from '../links/link-model.js';
 import { linkRoutes } from '../links/link-routes.js';
 import type { LinkChange } from '../links/link-set.js';
 import type { LinkService } from '../links/link-service.js';
-import { Type } from '@sinclair/typebox';
 import type { HeroRepository } from './repository.js';
 import { HeroWithTeams } from './schemas.js';
 import type { TeamRepository } from '../teams/repository.js';
 import { TeamWithHeroes } from '../teams/schemas.js';
 
-const Fields = Input({ is_training: Type.Optional(HeroTeamFields.properties.is_training) });
+const Fields = linkFieldsInput(heroesTeams);
 
 interface Deps {
   links: LinkService<typeof heroesTeams>;

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ErrorObject } from 'ajv';
+import { unstorableValue } from '../database/errors.js';
+import { discardBody } from './discard-body.js';
 import { envelope, HttpError, type Envelope } from './http-error.js';
 import { toFieldMessages } from './validation-messages.js';
-import type { ErrorObject } from 'ajv';
 
 const LOCATIONS: Record<string, string> = { body: 'json', querystring: 'query', headers: 'headers' };
 
@@ -22,6 +24,10 @@ function toEnvelope(error: FastifyError): Envelope | undefined {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return envelope(413, { message: 'The request body is larger than the 1 MiB limit.' });
   }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return envelope(415, { message: 'The request body must be JSON (Content-Type: application/json).' });
+  }
+  if (unstorableValue(error)) return envelope(422, { message: 'The database cannot store a value of the request.' });
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return envelope(status, { message: error.message });
   return undefined;
@@ -32,9 +38,14 @@ function toEnvelope(error: FastifyError): Envelope | undefined {
  * its stack and answered with a 500 that shows neither the stack nor any SQL.
  */
 export function errorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = toEnvelope(error);
     if (error instanceof HttpError && error.headers) reply.headers(error.headers);
+    if (body?.code === 413) {
+      // The client may still be sending: it reads the answer only once its body is in.
+      await discardBody(request.raw);
+      reply.header('connection', 'close');
+    }
     if (body) return reply.code(body.code).send(body);
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(envelope(500, { message: 'The server could not complete the request.' }));

@@ -12,10 +12,22 @@ export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
 export const IdParams = <K extends string>(...names: K[]) =>
   Type.Object(Object.fromEntries(names.map((name) => [name, Id])) as Record<K, typeof Id>);
 
-export const Name = Type.String({ minLength: 1, maxLength: 80 });
+/**
+ * Text that every database stores as given: no NUL character (PostgreSQL refuses it, SQLite keeps it
+ * and C clients cut the text there) and no unpaired surrogate (not text at all: one database refuses
+ * it, the other replaces it). JSON Schema patterns are Unicode regular expressions, so a paired
+ * surrogate (an emoji, say) is one code point and passes.
+ */
+export const STORABLE_TEXT = '^[^\\u0000\\uD800-\\uDFFF]*$';
+
+/** A string field of the API: storable text (see `STORABLE_TEXT`) within these lengths. */
+export const Str = (options: { minLength?: number; maxLength: number; description?: string; writeOnly?: boolean }) =>
+  Type.String({ ...options, pattern: STORABLE_TEXT });
+
+export const Name = Str({ minLength: 1, maxLength: 80 });
 
 /** A non-empty text of SQLModel's unbounded VARCHAR columns, capped so a row stays a row. */
-export const Text = Type.String({ minLength: 1, maxLength: 255 });
+export const Text = Str({ minLength: 1, maxLength: 255 });
 
 export const ErrorEnvelope = Type.Object(
   {

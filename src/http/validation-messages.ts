@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { STORABLE_TEXT } from './schemas.js';
 
 type Messages = { [key: string]: string[] | Messages };
 
@@ -45,6 +46,14 @@ function describe(error: ErrorObject): { path: string[]; message: string } {
     case 'minLength':
     case 'maxLength':
       return { path, message: lengthMessage(parent) };
+    case 'pattern':
+      return {
+        path,
+        message:
+          error.params.pattern === STORABLE_TEXT
+            ? 'Must not contain NUL characters or unpaired surrogates.'
+            : 'String does not match expected pattern.',
+      };
     case 'maxItems':
       return { path, message: `Longer than maximum length ${error.params.limit}.` };
     default:
@@ -57,7 +66,9 @@ function describe(error: ErrorObject): { path: string[]; message: string } {
  * with `_schema` for an error about the whole value (a body that is not an object, say).
  */
 export function toFieldMessages(errors: ErrorObject[]): Messages {
-  const out: Messages = {};
+  // Without a prototype, a field named `__proto__` is a key like any other.
+  const record = (): Messages => Object.create(null) as Messages;
+  const out = record();
   // A value of the wrong type can also fail the branches of a union; its type error says enough.
   // A nullable field's `null` branch fails for every other value too: the other branch's errors say enough.
   const within = (path: string, field: string) => path === field || path.startsWith(`${field}/`);
@@ -71,7 +82,7 @@ export function toFieldMessages(errors: ErrorObject[]): Messages {
     let node = out;
     for (const key of keys.slice(0, -1)) {
       const next = node[key];
-      node = next && !Array.isArray(next) ? next : (node[key] = {});
+      node = next && !Array.isArray(next) ? next : (node[key] = record());
     }
     const last = keys[keys.length - 1] as string;
     const list = node[last];

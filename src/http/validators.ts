@@ -5,10 +5,11 @@ import type { FastifyServerOptions } from 'fastify';
  * Two Ajv set-ups. Bodies are checked strictly: every error is reported (as marshmallow does), nothing
  * is coerced or dropped, and `verbose` keeps the value so a `null` can be named. Numeric strings in
  * numeric fields are converted before validation by the body hook, not by Ajv, which would also turn
- * numbers into strings. Path and query strings are coerced, as they are always text.
+ * numbers into strings. Path and query strings are converted by the same hook (strictly: Ajv would
+ * read `Infinity`, `0x10` or 310 digits as numbers).
  */
 const BODY_OPTIONS = { coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: true, verbose: true };
-const TEXT_OPTIONS = { coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: true, verbose: true };
+const TEXT_OPTIONS = { coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: true, verbose: true };
 
 export function validatorCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
   const bodyFactory = AjvCompiler() as BuildCompilerFromPool;

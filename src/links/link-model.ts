@@ -3,6 +3,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Columns } from '../database/json.js';
 import type { SqlFlavor } from '../database/sql-flavor.js';
 import type { Tables } from '../database/tables.js';
+import { Input } from '../http/schemas.js';
 
 /**
  * One end of a many-to-many link: the table linked, the link table's column that holds its id, and the
@@ -79,16 +80,23 @@ export const otherSide = (side: Side): Side => (side === 'left' ? 'right' : 'lef
 /** The link's own fields: name and schema. */
 export const linkFields = (model: LinkModel) => Object.entries(model.fields?.properties ?? {});
 
-/** The link's fields without their defaults: as filters and in a set, a field left out is not a value. */
+/**
+ * The link's fields without their defaults. A default belongs to creation, where the link service
+ * applies it; in a body, a filter or a set it would fill in a field left out, and overwrite or filter
+ * by a value nobody gave.
+ */
 export const plainFields = (model: LinkModel): [string, TSchema][] =>
   linkFields(model).map(([key, schema]) => {
     const { default: _default, ...plain } = schema;
     return [key, plain as TSchema];
   });
 
-/** The link's fields as optional inputs: left out of a set, a field keeps its value (a new link gets the default). */
+/** The link's fields as optional inputs: left out, a field keeps its value (a new link gets the default). */
 export const optionalFields = (model: LinkModel) =>
   Object.fromEntries(plainFields(model).map(([key, schema]) => [key, Type.Optional(schema)]));
+
+/** The link's own fields as a request body (making a link, changing one). */
+export const linkFieldsInput = (model: LinkModel): TObject => Input(optionalFields(model));
 
 /** The link's own fields as JSON values of the link row `alias` (booleans as JSON booleans). */
 export function linkFieldColumns(flavor: SqlFlavor, model: LinkModel, alias: string): Columns {

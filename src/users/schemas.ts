@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Input } from '../http/schemas.js';
+import { Id, Input, Str } from '../http/schemas.js';
 
-const Username = Type.String({ minLength: 1, maxLength: 80 });
+const Username = Str({ minLength: 1, maxLength: 80 });
 // No minimum length beyond one character: the original had none, and its clients' passwords must still work.
 // The maximum keeps hashing cheap for absurd inputs.
-const Password = Type.String({ minLength: 1, maxLength: 256, writeOnly: true });
+const Password = Str({ minLength: 1, maxLength: 256, writeOnly: true });
 
 export const Credentials = Input({ username: Username, password: Password });
 export type Credentials = Static<typeof Credentials>;

@@ -80,14 +80,26 @@ describe.each(BACKENDS)('token checks on %s', (backend) => {
       await expect401('', 'authorization_required');
     });
 
-    it.each(['Basic dXNlcjpwYXNz', 'Token abc', 'JWT abc', 'bearer-less'])('wrong scheme "%s" → 401 invalid_token', async (header) => {
-      const response = await expect401(header, 'invalid_token');
-      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    it.each(['Basic dXNlcjpwYXNz', 'Token abc', 'JWT abc', 'bearer-less'])(
+      'no Bearer credentials ("%s") → 401 authorization_required, as flask-jwt-extended words it',
+      async (header) => {
+        const response = await expect401(header, 'authorization_required');
+        expect(response.json().message).toBe("Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'.");
+        expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_request"');
+      },
+    );
+
+    it('the right token under another scheme, or bare → 401 authorization_required', async () => {
+      await expect401(`Token ${user.access}`, 'authorization_required');
+      await expect401(`Basic ${user.access}`, 'authorization_required');
+      await expect401(user.access, 'authorization_required');
     });
 
-    it('the right token under another scheme → 401 invalid_token', async () => {
-      await expect401(`Token ${user.access}`, 'invalid_token');
-      await expect401(`Basic ${user.access}`, 'invalid_token');
+    it('the scheme is matched case-insensitively, and found among comma-separated credentials (RFC 7235)', async () => {
+      for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+        expect((await asUser(`${scheme} ${user.access}`)).statusCode, scheme).toBe(200);
+      }
+      expect((await asUser(`Basic dXNlcjpwYXNz, Bearer ${user.access}`)).statusCode).toBe(200);
     });
 
     it('"Bearer" without a token, or with two → 401 invalid_token', async () => {
@@ -215,6 +227,35 @@ describe.each(BACKENDS)('token checks on %s', (backend) => {
       const other = await t.signIn(unique());
       const refreshed = (await call(t.app, 'POST', '/refresh', undefined, { token: other.refresh })).body.access_token;
       expect((await call(t.app, 'GET', `/user/${other.id}`, undefined, { token: refreshed })).status).toBe(200);
+    });
+  });
+
+  describe("the token's user", () => {
+    it('deleted since the token was issued → 401 invalid_token on every route, reads and writes alike', async () => {
+      const gone = await t.signIn(unique());
+      const team = (await call(t.app, 'POST', '/teams', { name: unique('team'), headquarters: 'HQ' })).body.id;
+      expect((await call(t.app, 'DELETE', `/user/${gone.id}`)).status).toBe(200);
+      const requests: [string, string, unknown][] = [
+        ['GET', `/user/${user.id}`, undefined],
+        ['POST', '/store', { name: unique('store') }],
+        ['POST', '/heroes', { name: 'Orphan', secret_name: 'Nobody' }],
+        ['POST', '/teams', { name: unique('team'), headquarters: 'HQ' }],
+        ['PATCH', `/teams/${team}`, { headquarters: 'Elsewhere' }],
+        ['POST', '/logout', undefined],
+      ];
+      for (const [method, url, body] of requests) {
+        const reply = await call(t.app, method, url, body, { token: gone.access });
+        expect(reply, `${method} ${url}`).toMatchObject({ status: 401, body: { ...unauthorized('invalid_token'), message: "The token's user no longer exists." } });
+      }
+      expect((await call(t.app, 'GET', '/heroes')).body.map((hero: { name: string }) => hero.name)).not.toContain('Orphan');
+    });
+
+    it('an admin demoted since the token was issued loses the right at once (403), though the token says is_admin', async () => {
+      const demoted = await t.signIn(unique('admin'), { isAdmin: true });
+      const hero = (await call(t.app, 'POST', '/heroes', { name: 'Kept', secret_name: 'Safe' })).body.id;
+      await t.database.db.updateTable('users').set({ is_admin: t.database.flavor.bindBoolean(false) }).where('id', '=', demoted.id).execute();
+      expect(await call(t.app, 'DELETE', `/heroes/${hero}`, undefined, { token: demoted.access })).toMatchObject({ status: 403 });
+      expect((await call(t.app, 'GET', `/heroes/${hero}`)).status).toBe(200);
     });
   });
 

@@ -45,12 +45,25 @@ describe.each(BACKENDS)('revoked tokens on %s', (backend) => {
   });
 
   it('revokes a token once: a second revocation of the same jti says so and adds no row', async () => {
+    const user = await t.signIn('revoked once');
     const revoked = revocations(t.database);
     const expiresAt = Math.floor(Date.now() / 1000) + 600;
-    expect(await revoked.isRevoked('once')).toBe(false);
+    expect(await revoked.standing('once', user.id)).toEqual({ isAdmin: false });
     expect(await revoked.revoke('once', expiresAt)).toBe(true);
     expect(await revoked.revoke('once', expiresAt)).toBe(false);
-    expect(await revoked.isRevoked('once')).toBe(true);
+    expect(await revoked.standing('once', user.id)).toBe('revoked');
     expect((await rows()).filter((row) => row.jti === 'once')).toHaveLength(1);
+  });
+
+  it("says where a token stands in one statement: revoked, its user gone, or valid with the user's admin right now", async () => {
+    const user = await t.signIn('standing');
+    const revoked = revocations(t.database);
+    const before = t.statements();
+    expect(await revoked.standing('fresh-jti', user.id)).toEqual({ isAdmin: false });
+    expect(t.statements() - before).toBe(1);
+    await t.database.db.updateTable('users').set({ is_admin: t.database.flavor.bindBoolean(true) }).where('id', '=', user.id).execute();
+    expect(await revoked.standing('fresh-jti', user.id)).toEqual({ isAdmin: true });
+    await t.database.db.deleteFrom('users').where('id', '=', user.id).execute();
+    expect(await revoked.standing('fresh-jti', user.id)).toBe('no_user');
   });
 });

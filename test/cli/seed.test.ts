@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/database/connection.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -74,5 +77,40 @@ describe.each(BACKENDS)('junction seed on %s', (backend) => {
     const bad = await seed(databases[0]!.url, ['--items', 'many']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--items must be a whole number');
+  });
+});
+
+describe('junction seed with options that cannot make a catalog', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'junction-seed-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [['--stores', '0'], '--stores 0 leaves the items without a store: give --stores 1 or more, or --items 0'],
+    [['--tags-per-store', '0'], '--links-per-item 10 is more than --tags-per-store 0: an item links to distinct tags of its own store'],
+    [['--tags-per-store', '4', '--links-per-item', '5'], '--links-per-item 5 is more than --tags-per-store 4'],
+    [['--teams', '2'], '--hero-links 3 is more than --teams 2: a hero joins distinct teams'],
+    [['--stores', '100000', '--tags-per-store', '100000'], '--stores 100000 × --tags-per-store 100000 makes more tags than there are ids (2147483647)'],
+    [['--items', '2147483648'], '--items 2147483648 is out of range: it must be a whole number from 0 to 2147483647'],
+    [['--seed', '4294967296'], '--seed 4294967296 is out of range: it must be a whole number from 0 to 4294967295'],
+  ])('%j: says which option is wrong, before touching the database, and exits 1', async (options, message) => {
+    const file = path.join(dir, 'catalog.db');
+    const run = await finished(runTs('src/cli/main.ts', ['seed', ...options], { DATABASE_URL: `sqlite:${file}` }));
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(`junction: ${message}`);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('makes a catalog of heroes alone, or of stores without items', async () => {
+    const file = path.join(dir, 'heroes.db');
+    const options = ['--stores', '0', '--items', '0', '--tags-per-store', '0', '--heroes', '3', '--teams', '1', '--hero-links', '1'];
+    const run = await finished(runTs('src/cli/main.ts', ['seed', ...options], { DATABASE_URL: `sqlite:${file}` }));
+    expect(run.code, run.stderr).toBe(0);
+    const empty = path.join(dir, 'empty-stores.db');
+    const stores = ['--stores', '2', '--items', '0', '--tags-per-store', '0', '--heroes', '0', '--teams', '0'];
+    const again = await finished(runTs('src/cli/main.ts', ['seed', ...stores], { DATABASE_URL: `sqlite:${empty}` }));
+    expect(again.code, again.stderr).toBe(0);
   });
 });

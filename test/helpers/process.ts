@@ -21,11 +21,12 @@ export interface Running {
 }
 
 /** Runs a TypeScript entry point of src/ as its own process (through tsx), with `env` added. */
-export function runTs(entry: string, args: string[], env: Record<string, string>) {
+export function runTs(entry: string, args: string[], env: Record<string, string>, options: { uid?: number; gid?: number } = {}) {
   return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
   });
 }
 

@@ -173,6 +173,16 @@ describe.each(BACKENDS)('hero ↔ team links on %s', (backend) => {
         expect((await expectStatus(t.app, 200, 'GET', `/heroes/${hero.id}`)).teams).toMatchObject([{ is_training: false }]);
       });
 
+      it('with {} or no body leaves is_training as it was: a default belongs to making the link only', async () => {
+        const { hero, team } = await pair();
+        await expectStatus(t.app, 201, 'POST', path(hero.id, team.id), { is_training: true });
+        expect(await expectStatus(t.app, 200, 'PATCH', path(hero.id, team.id), {})).toMatchObject({ is_training: true });
+        const bare = await t.app.inject({ method: 'PATCH', url: path(hero.id, team.id) });
+        expect(bare.statusCode).toBe(200);
+        expect(bare.json()).toMatchObject({ is_training: true });
+        expect(await storedTraining(hero.id, team.id)).toBe(true);
+      });
+
       it('changes only the link named, not the hero’s other links', async () => {
         const { hero, team } = await pair();
         const { team: team2 } = await pair();

@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startTestApp, useTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS, type Backend } from '../helpers/databases.js';
@@ -80,6 +81,20 @@ describe.each(BACKENDS)('error envelope on %s', (backend) => {
     expect((await call(t.app, 'GET', `/store/${store.id}`)).status).toBe(200);
   });
 
+  it('answers every other method Node reads (TRACE, SEARCH, PROPFIND, QUERY, …) on a known path with 405 and Allow', async () => {
+    const store = await makeStore(t.app, 'Any method');
+    const others = METHODS.filter((m) => !['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT'].includes(m));
+    expect(others).toEqual(expect.arrayContaining(['TRACE', 'SEARCH', 'PROPFIND', 'QUERY', 'MKCOL', 'LOCK']));
+    for (const url of ['/store', `/store/${store.id}`, '/item/1/tag/1', '/heroes/1/teams/1']) {
+      for (const method of others) {
+        const response = await t.app.inject({ method: method as 'GET', url });
+        const reply = { status: response.statusCode, body: response.json(), headers: response.headers };
+        expectEnvelope(reply, 405, 'Method Not Allowed');
+        expect(String(reply.headers.allow), `${method} ${url}`).toMatch(/^(GET|POST)\b/);
+      }
+    }
+  });
+
   it('treats a trailing slash as a different route (404)', async () => {
     const store = await makeStore(t.app, 'Slashed');
     for (const url of ['/store/', `/store/${store.id}/`, '/item/', '/health/', `/store/${store.id}/tag/`]) {
@@ -124,19 +139,25 @@ describe.each(BACKENDS)('error envelope on %s', (backend) => {
     expectEnvelope(await send(t, 'POST', '/store', under, 'application/json'), 422, 'Unprocessable Entity');
   });
 
-  it('answers an unsupported content type with a 4xx in the envelope, and creates nothing', async () => {
+  it('answers a body of any type but JSON with 415 in the envelope, text/plain included, and creates nothing', async () => {
     for (const [payload, type] of [
       ['name=Form', 'application/x-www-form-urlencoded'],
       ['<store><name>Xml</name></store>', 'application/xml'],
+      ['{"name": "Plain"}', 'text/plain'],
+      ['{"name": "Patch"}', 'application/merge-patch+json'],
+      ['{"name": "Typeless"}', ''],
     ] as const) {
-      const reply = await send(t, 'POST', '/store', payload, type);
-      expect(reply.status, type).toBeGreaterThanOrEqual(400);
-      expect(reply.status, type).toBeLessThan(500);
-      expect(reply.body).toMatchObject({ code: reply.status, status: expect.any(String) });
+      const response = await t.app.inject({ method: 'POST', url: '/store', payload, headers: type ? { 'content-type': type } : {} });
+      const reply = { status: response.statusCode, body: response.json(), headers: response.headers };
+      expectEnvelope(reply, 415, 'Unsupported Media Type');
     }
     const names = (await call(t.app, 'GET', '/store')).body.map((s: { name: string }) => s.name);
-    expect(names).not.toContain('Form');
-    expect(names).not.toContain('Xml');
+    for (const name of ['Form', 'Xml', 'Plain', 'Patch', 'Typeless']) expect(names).not.toContain(name);
+    // The media type is case-insensitive, and its parameters do not matter.
+    for (const type of ['APPLICATION/JSON', 'application/json; charset=utf-8']) {
+      const reply = await send(t, 'POST', '/store', JSON.stringify({ name: `Typed ${type}` }), type);
+      expect(reply.status, type).toBe(201);
+    }
   });
 
   it('answers GET /health with 200 {"status":"ok"} while the database answers', async () => {

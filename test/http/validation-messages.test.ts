@@ -141,6 +141,22 @@ describe('toFieldMessages (marshmallow words, flask-smorest shape)', () => {
     });
   });
 
+  it('names a field called __proto__ like any other', () => {
+    const unknown = messagesFor(Type.Object({ name: Type.String() }, { additionalProperties: false }), JSON.parse('{"__proto__": 1, "name": "x"}'));
+    expect(Object.keys(unknown)).toEqual(['__proto__']);
+    expect(unknown['__proto__']).toEqual(['Unknown field.']);
+    expect(JSON.parse(JSON.stringify(unknown))).toEqual(JSON.parse('{"__proto__": ["Unknown field."]}'));
+  });
+
+  it('says why text with a NUL character or an unpaired surrogate is refused', () => {
+    for (const name of ['a\u0000b', 'a\ud800', '\udfffz']) {
+      expect(messagesFor(ItemCreate, { name, price: 1, store_id: 1 }), JSON.stringify(name)).toEqual({
+        name: ['Must not contain NUL characters or unpaired surrogates.'],
+      });
+    }
+    expect(ajv.compile(ItemCreate)({ name: 'emoji 😀 ok', price: 1, store_id: 1 })).toBe(true);
+  });
+
   it('lists each message once', () => {
     const errors = ajv.compile(ItemCreate);
     errors({ name: 1, price: 1, store_id: 1 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/database/connection.js';
 import { migrateToLatest } from '../../src/database/migrate.js';
 import type { App } from '../../src/http/app-types.js';
-import { bodyHook } from '../../src/http/body-hook.js';
+import { inputHook } from '../../src/http/input-hook.js';
 import { errorHandling } from '../../src/http/error-handler.js';
 import { jsonBodyParser } from '../../src/http/json-body.js';
 import { OffsetOrPageQuery } from '../../src/http/offset-pagination.js';
@@ -63,7 +63,7 @@ async function petApp(database: Database): Promise<App> {
   app.addSchema(ErrorEnvelope);
   errorHandling(app);
   jsonBodyParser(app);
-  bodyHook(app);
+  inputHook(app);
   const asRow = (_ids: unknown, row: unknown) => row;
   await linkRoutes(app, {
     service: linkService(database, petsToys),

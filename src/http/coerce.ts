@@ -1,0 +1,60 @@
+/** The parts of a JSON Schema that say how a value may be converted before it is validated. */
+export interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+}
+
+const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+
+const accepts = (schema: Schema, type: string): boolean =>
+  [schema.type ?? []].flat().includes(type) || (schema.anyOf ?? []).some((branch) => accepts(branch, type));
+
+/**
+ * The value of a numeric string for a numeric field, or the string itself when it is not one. Only
+ * finite numbers are numbers, and only safe integers integers: `Infinity`, `1e400` or 310 digits stay
+ * strings, which validation then refuses, so no such value ever reaches SQL.
+ */
+function numberOf(schema: Schema, text: string): number | string {
+  const integer = accepts(schema, 'integer');
+  if (!(integer || accepts(schema, 'number')) || !NUMERIC.test(text)) return text;
+  const number = Number(text);
+  const usable = integer && !accepts(schema, 'number') ? Number.isSafeInteger(number) : Number.isFinite(number);
+  return usable ? number : text;
+}
+
+/**
+ * Numeric strings become numbers where the schema wants a number ("20" → 20), inside objects and
+ * arrays, as the original accepted in JSON bodies. `resolve` finds a `$ref`'s schema.
+ */
+export function coerceNumbers(schema: Schema, value: unknown, resolve: (ref: string) => Schema | undefined): unknown {
+  const target = schema.$ref ? resolve(schema.$ref) : schema;
+  if (!target) return value;
+  if (typeof value === 'string') return numberOf(target, value);
+  if (Array.isArray(value) && target.items) {
+    return value.map((item) => coerceNumbers(target.items as Schema, item, resolve));
+  }
+  if (value !== null && typeof value === 'object' && target.properties) {
+    const record = value as Record<string, unknown>;
+    for (const [key, property] of Object.entries(target.properties)) {
+      if (Object.hasOwn(record, key)) record[key] = coerceNumbers(property, record[key], resolve);
+    }
+  }
+  return value;
+}
+
+/**
+ * Query and path values are text: numbers as above, and `true`/`false`/`1`/`0` for booleans. A value
+ * that is none of these is left as text for validation to refuse with the field's own message.
+ */
+export function coerceText(schema: Schema, values: Record<string, unknown>): void {
+  for (const [key, property] of Object.entries(schema.properties ?? {})) {
+    const value = values[key];
+    if (typeof value !== 'string') continue;
+    const boolean = accepts(property, 'boolean') ? BOOLEANS[value.toLowerCase()] : undefined;
+    values[key] = boolean ?? numberOf(property, value);
+  }
+}
