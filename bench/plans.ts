@@ -4,7 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withDatabase, type Kind } from './catalog.js';
 import { startJunction, type JunctionEnv } from './server.js';
 
-export const HOT_ENDPOINTS = ['/item/1', '/tag/1', '/store/1/tag', '/heroes/1'];
+export const HOT_ENDPOINTS = [
+  ...['/item/1', '/tag/1', '/store/1/tag', '/heroes/1'],
+  // API.md §6 (tags 1 and 2 are of store 1 in the seed catalog).
+  ...['/item?tags_all=1,2&page_size=20', '/tag/1/item?page_size=20', '/item?tags_none=1&page_size=20', '/item?q=77&page_size=20'],
+];
 
 export interface Plan {
   endpoint: string;

@@ -182,6 +182,15 @@ function targets(databases: DatabaseResult[]): Target[] {
       const bad = churn.errors + churn.unexpected;
       add('link + unlink churn', d, `${churn.rps.toLocaleString('en-US')} ops/s, ${bad} errors`, '≥ 2,000 ops/s, no errors', churn.rps >= 2000 && bad === 0);
     }
+    for (const name of ['tags-all', 'tag-items']) {
+      const scenario = d.scenarios.find((s) => s.name === name)!;
+      add(`${scenario.title}: p99 at ${settings.connections} connections`, d, `${scenario.p99} ms`, '< 20 ms', scenario.p99 < 20);
+    }
+    if (d.kind === 'sqlite') {
+      const sets = d.scenarios.find((s) => s.name === 'set-tags')!;
+      const bad = sets.errors + sets.unexpected;
+      add('PUT /item/{id}/tag, 10 tags for 10 others', d, `${sets.rps.toLocaleString('en-US')} sets/s, ${bad} errors`, '≥ 1,000 sets/s, no errors', sets.rps >= 1000 && bad === 0);
+    }
     const peak = Math.max(...d.scenarios.map((s) => s.peakRssMB ?? 0), ...d.baseline.junction.map((m) => m.peakRssMB ?? 0));
     add('peak RSS under load (all scenarios)', d, `${peak} MB`, '< 200 MB', peak < 200);
     const start = median(d.startup.withAdminMs);

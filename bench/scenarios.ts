@@ -47,6 +47,45 @@ function churn(pools: Pools, headers: Record<string, string>): [Request, Request
   ];
 }
 
+/** `count` distinct tags of one store chosen at random. */
+function tagsOfOneStore(pools: Pools, count: number): number[] {
+  const tags = [...pools.tagsOfStore.get(random(pools.stores))!];
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (tags.length - i));
+    [tags[i], tags[j]] = [tags[j]!, tags[i]!];
+  }
+  return tags.slice(0, count);
+}
+
+/** What a connection remembers between its sets: its item and the two tag sets it alternates. */
+interface Sets {
+  item?: number;
+  sets?: [number[], number[]];
+  turn?: number;
+}
+
+/**
+ * Sets a random item's tags to 10 of its store's, then to 10 others of which 5 are the same, again and
+ * again: each PUT after the first adds 5 links and removes 5.
+ */
+function setTags(pools: Pools, headers: Record<string, string>): Request {
+  return {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/json' },
+    setupRequest: (request, context) => {
+      const state = context as Sets;
+      if (!state.item) {
+        state.item = random(pools.items);
+        const tags = pools.tagsOfStore.get(pools.storeOfItem[state.item]!)!.slice(0, 15);
+        state.sets = [tags.slice(0, 10), tags.slice(5, 15)];
+        state.turn = 0;
+      }
+      const tagIds = state.sets![(state.turn = (state.turn ?? 0) + 1) % 2];
+      return Object.assign(request, { path: `/item/${state.item}/tag`, body: JSON.stringify({ tag_ids: tagIds }) });
+    },
+  };
+}
+
 const item = (p: Pools) => get(() => `/item/${random(p.items)}`);
 const tag = (p: Pools) => get(() => `/tag/${random(p.tags)}`);
 const hero = (p: Pools) => get(() => `/heroes/${random(p.heroes)}`);
@@ -61,6 +100,20 @@ export const SCENARIOS: Scenario[] = [
   { name: 'item-page', title: 'GET /item?page=…', requests: (p) => [get(() => `/item?page=${random(Math.ceil(p.items / 100))}`)] },
   { name: 'hero', title: 'GET /heroes/{id}', requests: (p) => [hero(p)] },
   { name: 'churn', title: 'link + unlink churn', auth: true, requests: (p, h) => churn(p, h) },
+  // API.md §6: questions through the links, and sets.
+  {
+    name: 'tags-all',
+    title: 'GET /item?tags_all=A,B&page_size=20',
+    requests: (p) => [get(() => `/item?tags_all=${tagsOfOneStore(p, 2).join(',')}&page_size=20`)],
+  },
+  { name: 'tag-items', title: 'GET /tag/{id}/item?page_size=20', requests: (p) => [get(() => `/tag/${random(p.tags)}/item?page_size=20`)] },
+  {
+    name: 'tags-none',
+    title: 'GET /item?tags_none=A&page_size=20',
+    requests: (p) => [get(() => `/item?tags_none=${tagsOfOneStore(p, 1).join(',')}&page_size=20`)],
+  },
+  { name: 'search', title: 'GET /item?q=…&page_size=20', requests: (p) => [get(() => `/item?q=${random(p.items)}&page_size=20`)] },
+  { name: 'set-tags', title: 'PUT /item/{id}/tag (10 tags for 10 others, 5 shared)', auth: true, requests: (p, h) => [setTags(p, h)] },
   {
     // 80 % reads (6 items, 1 tag, 1 hero), 20 % writes (a link and its unlink), per connection in this order.
     name: 'mixed',

@@ -7,7 +7,12 @@ import { heroRoutes } from './heroes/routes.js';
 import type { App } from './http/app-types.js';
 import { heroesTeams } from './links/heroes-teams.js';
 import { itemsTags } from './links/items-tags.js';
+import { linkEnds } from './links/link-ends.js';
 import { linkService } from './links/link-service.js';
+import { heroList } from './heroes/list.js';
+import { itemList } from './items/list.js';
+import { tagList } from './tags/list.js';
+import { teamList } from './teams/list.js';
 import { itemRepository } from './items/repository.js';
 import { itemRoutes } from './items/routes.js';
 import { ownership } from './stores/ownership.js';
@@ -37,11 +42,24 @@ export async function resources(app: App, { database, issuer, revoked, authRateL
   await app.register(userRoutes, { users: userRepository(database), issuer, revoked, authRateLimit });
   await app.register(storeRoutes, { stores, owners });
   await app.register(itemRoutes, { items, owners });
-  await app.register(tagRoutes, { tags, stores, owners });
-  await app.register(itemTagRoutes, { links: linkService(database, itemsTags), items, tags, owners });
+  await app.register(tagRoutes, { tags, owners });
+  await app.register(itemTagRoutes, {
+    links: linkService(database, itemsTags),
+    ends: linkEnds(database, itemsTags, { left: itemList, right: tagList }),
+    items,
+    tags,
+    owners,
+  });
 
   const heroTeamLinks = linkService(database, heroesTeams);
-  await app.register(heroRoutes, { heroes: heroRepository(database, heroTeamLinks) });
-  await app.register(teamRoutes, { teams: teamRepository(database, heroTeamLinks) });
-  await app.register(heroTeamRoutes, { links: heroTeamLinks });
+  const heroes = heroRepository(database, heroTeamLinks);
+  const teams = teamRepository(database, heroTeamLinks);
+  await app.register(heroRoutes, { heroes });
+  await app.register(teamRoutes, { teams });
+  await app.register(heroTeamRoutes, {
+    links: heroTeamLinks,
+    ends: linkEnds(database, heroesTeams, { left: heroList, right: teamList }),
+    heroes,
+    teams,
+  });
 }

@@ -3,6 +3,7 @@ import { heroRepository } from '../heroes/repository.js';
 import type { HeroWithTeams } from '../heroes/schemas.js';
 import { heroesTeams } from '../links/heroes-teams.js';
 import { linkService } from '../links/link-service.js';
+import { noFilters } from '../lists/list-query.js';
 import { teamRepository } from '../teams/repository.js';
 import type { TeamWithHeroes } from '../teams/schemas.js';
 import { model, repr } from './python-repr.js';
@@ -36,7 +37,7 @@ export async function runTutorial(database: Database, print: Print): Promise<voi
   const newHero = async (name: string, secret_name: string, age: number | null, teamIds: number[] = []) =>
     (await heroes.create({ name, secret_name, age }, teamIds.map((id) => ({ id, values: {} })))) as HeroWithTeams;
 
-  if ((await heroes.list({ limit: 1, offset: 0 })).total + (await teams.list({ limit: 1, offset: 0 })).total > 0) {
+  if ((await heroes.list({ limit: 1, offset: 0 }, noFilters())).total + (await teams.list({ limit: 1, offset: 0 }, noFilters())).total > 0) {
     throw new TutorialError(
       'the tutorial needs a database without heroes or teams; leave DATABASE_URL unset to use a new in-memory one',
     );

@@ -1,8 +1,20 @@
-import { SelectQueryNode, type Compilable, type CompiledQuery, type Kysely } from 'kysely';
+import { RawNode, SelectQueryNode, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import { readerOf } from './reader.js';
 
 /** Anything that runs a compiled query: the database, or a transaction of it. */
-export type Executor = Pick<Kysely<unknown>, 'executeQuery'>;
+export type Executor = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
+
+/** A query of the builder, or SQL written with `sql` (a generic mechanism's, whose names are declared). */
+export type Query<Row> = Compilable<Row> | RawBuilder<Row>;
+
+const isRaw = <Row>(query: Query<Row>): query is RawBuilder<Row> => 'isRawBuilder' in query;
+
+/** Compiles a query; SQL written with `sql` needs the database to know its dialect. */
+export const compile = <Row>(db: Executor, query: Query<Row>): CompiledQuery<Row> =>
+  isRaw(query) ? query.compile(db) : query.compile();
+
+/** A SELECT, whether built or written (`sql`): it may go to the database's reader. */
+const isSelect = ({ query, sql }: CompiledQuery) => SelectQueryNode.is(query) || (RawNode.is(query) && /^\s*select\b/i.test(sql));
 
 /**
  * The SQL of every query compiled by `prepared`, each with a statement name. Only these few, fixed
@@ -32,11 +44,11 @@ export interface Prepared<Args extends unknown[], Row> {
  */
 export function prepared<Args extends unknown[], Row>(
   db: Executor,
-  build: (...params: Args) => Compilable<Row>,
+  build: (...params: Args) => Query<Row>,
   arity = build.length,
 ): Prepared<Args, Row> {
   const placeholders = Array.from({ length: arity }, (_, i) => new Placeholder(i)) as unknown as Args;
-  const compiled: CompiledQuery<Row> = build(...placeholders).compile();
+  const compiled = compile(db, build(...placeholders));
   if (!statementNames.has(compiled.sql)) statementNames.set(compiled.sql, `junction_${statementNames.size + 1}`);
   const slots = compiled.parameters.map((p) => (p instanceof Placeholder ? p.index : -1));
 
@@ -45,11 +57,21 @@ export function prepared<Args extends unknown[], Row>(
     parameters: slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot])),
   });
   // Outside a transaction, a SELECT goes to the database's reader when it has one (SQLite files).
-  const read = SelectQueryNode.is(compiled.query) ? readerOf(db) : undefined;
+  const read = isSelect(compiled) ? readerOf(db) : undefined;
   const runner = (executor: Executor) =>
     read && executor === db
       ? async (...args: Args) => read(compiled.sql, bind(args).parameters) as Row[]
       : async (...args: Args) => (await executor.executeQuery<Row>(bind(args))).rows;
 
   return Object.assign(runner(db), { in: runner });
+}
+
+/**
+ * Runs a query built for one request (a filtered list's, whose shape depends on the filters given):
+ * a SELECT goes to the database's reader when it has one, as compile-once SELECTs do.
+ */
+export async function run<Row>(db: Executor, query: Query<Row>): Promise<Row[]> {
+  const compiled = compile(db, query);
+  const read = isSelect(compiled) ? readerOf(db) : undefined;
+  return read ? (read(compiled.sql, compiled.parameters) as Row[]) : (await db.executeQuery(compiled)).rows;
 }

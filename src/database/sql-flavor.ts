@@ -22,6 +22,18 @@ export interface SqlFlavor {
   boolean(column: Value): Value;
   /** A boolean as the database binds it: better-sqlite3 binds no booleans, so SQLite gets 0/1. */
   bindBoolean(value: boolean): boolean | number;
+  /**
+   * `column` is one of `ids`, bound as one parameter however many there are: the statement's text is
+   * the same for one id as for a hundred, so it is prepared once.
+   */
+  inIds(column: Value, ids: readonly number[]): Value;
+  /**
+   * `rows` (objects with `columns`) bound as one JSON parameter, as a subquery with those columns;
+   * PostgreSQL types them as the columns of `table`.
+   */
+  rows(table: string, columns: readonly string[], rows: readonly object[]): Value;
+  /** A text to sort by its bytes: SQLite's order, whatever PostgreSQL's collation is. */
+  bytewise(text: Value): Value;
 }
 
 const pairs = (entries: Record<string, Value>) =>
@@ -35,6 +47,10 @@ const sqlite: SqlFlavor = {
   text: (json) => json,
   boolean: (column) => sql`json(CASE WHEN ${column} THEN 'true' ELSE 'false' END)`,
   bindBoolean: (value) => (value ? 1 : 0),
+  inIds: (column, ids) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  rows: (_table, columns, rows) =>
+    sql`(SELECT ${sql.join(columns.map((c) => sql`json_extract(value, ${`$.${c}`}) AS ${sql.ref(c)}`))} FROM json_each(${JSON.stringify(rows)}))`,
+  bytewise: (text) => text,
 };
 
 const postgres: SqlFlavor = {
@@ -45,6 +61,10 @@ const postgres: SqlFlavor = {
   text: (json) => sql`(${json})::text`,
   boolean: (column) => column,
   bindBoolean: (value) => value,
+  inIds: (column, ids) => sql`${column} = ANY(${ids}::integer[])`,
+  rows: (table, columns, rows) =>
+    sql`(SELECT ${sql.join(columns.map((c) => sql.ref(c)))} FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::json))`,
+  bytewise: (text) => sql`${text} COLLATE "C"`,
 };
 
 export const flavors: Record<DialectName, SqlFlavor> = { sqlite, postgres };

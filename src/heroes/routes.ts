@@ -3,6 +3,8 @@ import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { found, notFound } from '../http/http-error.js';
 import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
+import { listQuery } from '../lists/list-query.js';
+import { heroList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import { linkedTo } from '../links/linked-to.js';
@@ -10,6 +12,7 @@ import type { HeroRepository } from './repository.js';
 import { Hero, HeroCreate, HeroUpdate, HeroWithTeams } from './schemas.js';
 
 const tags = ['heroes'];
+const HeroesQuery = listQuery(heroList, { paging: OffsetOrPageQuery, topLevel: true });
 const HeroParams = IdParams('hero_id');
 
 export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository }) {
@@ -34,8 +37,11 @@ export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository 
 
   app.get(
     '/heroes',
-    { schema: { tags, summary: 'List heroes', querystring: OffsetOrPageQuery, response: { 200: Type.Array(ref(Hero)) } } },
-    async (request, reply) => pageBy(request.query, reply, heroes.list),
+    { schema: { tags, summary: 'List heroes, filtered and sorted', querystring: HeroesQuery.schema, response: { 200: Type.Array(ref(Hero)) } } },
+    async (request, reply) => {
+      const filters = HeroesQuery.parse(request.query);
+      return pageBy(request.query, reply, (page) => heroes.list(page, filters));
+    },
   );
 
   app.get(

@@ -1,8 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
+import type { JsonText } from '../database/sql-flavor.js';
 import { HttpError } from './http-error.js';
 import { MAX_PAGE_SIZE, setPagination, toPage, type Page } from './pagination.js';
 import { MAX_ID } from './schemas.js';
+import { sendJson } from './send-json.js';
 
 export const MAX_LIMIT = 100;
 
@@ -25,8 +27,8 @@ export type OffsetOrPageQuery = Static<typeof OffsetOrPageQuery>;
 export async function pageBy<Row>(
   query: OffsetOrPageQuery,
   reply: FastifyReply,
-  fetch: (page: Page) => Promise<{ rows: Row[]; total: number }>,
-): Promise<Row[]> {
+  fetch: (page: Page) => Promise<{ json: JsonText<Row[]>; total: number }>,
+): Promise<FastifyReply> {
   const { offset, limit, page, page_size } = query;
   const byOffset = offset !== undefined || limit !== undefined;
   if (byOffset && (page !== undefined || page_size !== undefined)) {
@@ -34,8 +36,8 @@ export async function pageBy<Row>(
       query: { _schema: ['Use either offset and limit, or page and page_size.'] },
     });
   }
-  if (byOffset) return (await fetch({ offset: offset ?? 0, limit: limit ?? MAX_LIMIT })).rows;
-  const { rows, total } = await fetch(toPage({ page, page_size }));
+  if (byOffset) return sendJson(reply, (await fetch({ offset: offset ?? 0, limit: limit ?? MAX_LIMIT })).json);
+  const { json, total } = await fetch(toPage({ page, page_size }));
   setPagination(reply, { page, page_size }, total);
-  return rows;
+  return sendJson(reply, json);
 }

@@ -1,11 +1,16 @@
+import type { Static } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
-import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { arrayJson, jsonById, withTotal } from '../database/sql-flavor.js';
+import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
+import type { ListFilters } from '../lists/list-query.js';
+import { listSql } from '../lists/list-sql.js';
+import { plainList } from '../lists/plain-list.js';
+import { readList } from '../lists/read-list.js';
+import { itemList } from './list.js';
 import { itemsTags } from '../links/items-tags.js';
 import { linkedList } from '../links/link-model.js';
 import { PlainStore } from '../stores/plain.js';
@@ -15,7 +20,8 @@ import type { Item, ItemCreate, ItemUpdate } from './schemas.js';
 
 export type ItemRepository = ReturnType<typeof itemRepository>;
 
-export function itemRepository({ db, flavor }: Database) {
+export function itemRepository(database: Database) {
+  const { db, flavor } = database;
   const itemJson = flavor.object({
     ...columnsOf(PlainItem, 'i'),
     store: flavor.object(columnsOf(PlainStore, 's')),
@@ -25,13 +31,6 @@ export function itemRepository({ db, flavor }: Database) {
     db.selectFrom('items as i').innerJoin('stores as s', 's.id', 'i.store_id').select(flavor.text(itemJson).as('body'));
 
   const byId = prepared(db, (id: number) => selectItems().where('i.id', '=', id));
-  // The page's ids first: the JSON is then built for those rows only, not for every row OFFSET skips.
-  const page = prepared(db, (limit: number, offset: number) =>
-    selectItems()
-      .where('i.id', 'in', db.selectFrom('items').select('id').orderBy('id').limit(limit).offset(offset))
-      .orderBy('i.id'),
-  );
-  const count = prepared(db, () => db.selectFrom('items').select(countAll().as('total')));
   const insert = prepared(db, (name: string, price: number, storeId: number) =>
     db.insertInto('items').values({ name, price, store_id: storeId }).returning('id'),
   );
@@ -46,14 +45,19 @@ export function itemRepository({ db, flavor }: Database) {
   const remove = prepared(db, (id: number) => db.deleteFrom('items').where('id', '=', id).returning('id'));
 
   const { json, get } = jsonById<Item>(byId);
+  const plain = plainList<Static<typeof PlainItem>>(database, itemList);
 
   return {
     json,
     get,
-    async list({ limit, offset }: Page) {
-      const { rows, total } = await withTotal(page(limit, offset), count());
-      return { json: arrayJson<Item>(rows), total };
+    /** A page of items and their filtered total; the page's ids first, so JSON is built for those rows only. */
+    list(page: Page, filters: ListFilters) {
+      const query = listSql(flavor, itemList, filters);
+      return readList<Item>(db, selectItems().where(sql<boolean>`i.id IN ${query.ids(page)}`).orderBy(query.order('i')), query.count);
     },
+    /** A store's items, plain. */
+    ofStore: (storeId: number, page: Page, filters: ListFilters) =>
+      plain(page, filters, { column: 'store_id', parent: 'stores', id: storeId }),
     /** The new item, or undefined when its store does not exist. */
     async create({ name, price, store_id }: ItemCreate): Promise<Item | undefined> {
       try {

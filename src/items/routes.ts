@@ -1,8 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { errors } from '../http/error-responses.js';
 import { found, notFound } from '../http/http-error.js';
-import { PageQuery, setPagination, toPage } from '../http/pagination.js';
+import { PageQuery, toPage } from '../http/pagination.js';
 import { sendJson } from '../http/send-json.js';
+import { listQuery } from '../lists/list-query.js';
+import { sendList } from '../lists/send-list.js';
+import { PlainItem } from './plain.js';
+import { itemList } from './list.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
 import { principal } from '../auth/authenticate.js';
@@ -13,15 +17,35 @@ import { Item, ItemCreate, ItemUpdate } from './schemas.js';
 
 const tags = ['items'];
 const ItemParams = IdParams('item_id');
+const StoreParams = IdParams('store_id');
+const ItemsQuery = listQuery(itemList, { paging: PageQuery, topLevel: true });
+const StoreItemsQuery = listQuery(itemList, { paging: PageQuery });
 
 export async function itemRoutes(app: App, { items, owners }: { items: ItemRepository; owners: Ownership }) {
   app.get(
     '/item',
-    { schema: { tags, summary: 'List items', querystring: PageQuery, response: { 200: Type.Array(ref(Item)) } } },
+    { schema: { tags, summary: 'List items, filtered and sorted', querystring: ItemsQuery.schema, response: { 200: Type.Array(ref(Item)) } } },
     async (request, reply) => {
-      const { json, total } = await items.list(toPage(request.query));
-      setPagination(reply, request.query, total);
-      return sendJson(reply, json);
+      const filters = ItemsQuery.parse(request.query);
+      return sendList(reply, request.query, await items.list(toPage(request.query), filters));
+    },
+  );
+
+  app.get(
+    '/store/:store_id/item',
+    {
+      schema: {
+        tags,
+        summary: "List a store's items, filtered and sorted",
+        params: StoreParams,
+        querystring: StoreItemsQuery.schema,
+        response: { 200: Type.Array(ref(PlainItem)) },
+      },
+    },
+    async (request, reply) => {
+      const filters = StoreItemsQuery.parse(request.query);
+      const page = await items.ofStore(request.params.store_id, toPage(request.query), filters);
+      return sendList(reply, request.query, page, 'Store not found.');
     },
   );
 

@@ -8,8 +8,8 @@ export const HeroTeamFields = Type.Object({ is_training: Type.Boolean({ default:
 /** heroes ↔ teams through `heroteamlink` (migration 002), a link that carries `is_training`. */
 export const heroesTeams = defineLink({
   table: 'heroteamlink',
-  left: { table: 'hero', column: 'hero_id' },
-  right: { table: 'team', column: 'team_id' },
+  left: { table: 'hero', column: 'hero_id', name: 'heroes' },
+  right: { table: 'team', column: 'team_id', name: 'teams' },
   fields: HeroTeamFields,
 });
 

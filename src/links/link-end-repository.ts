@@ -1,23 +1,26 @@
 import type { TObject } from '@sinclair/typebox';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
-import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { jsonById, withTotal } from '../database/sql-flavor.js';
+import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
-import { linkedList, linkFieldColumns, type Side } from './link-model.js';
+import type { ListFilters } from '../lists/list-query.js';
+import type { ListSpec } from '../lists/list-spec.js';
+import { plainList } from '../lists/plain-list.js';
+import { linkedList, linkFieldColumns, type LinkModel, type Side } from './link-model.js';
 import type { LinkService } from './link-service.js';
 
 /**
- * A resource that is one end of a link and nothing else (a hero, a team): its plain rows, and its
- * reads with the other end's rows nested under `nested.key`, each with the link's own fields.
+ * A resource that is one end of a link and nothing else (a hero, a team): its plain rows (`list.shape`,
+ * listed and filtered as `list` says), and its reads with the other end's rows nested under
+ * `nested.key`, each with the link's own fields.
  */
-export interface LinkEndSpec {
-  link: LinkService;
+export interface LinkEndSpec<M extends LinkModel> {
+  link: LinkService<M>;
   side: Side;
-  shape: TObject;
+  list: ListSpec;
   nested: { key: string; shape: TObject };
 }
 
@@ -28,16 +31,15 @@ export interface LinkedTo {
 
 type Values = Record<string, unknown>;
 
-export function linkEndRepository<Plain, WithNested>({ db: typed, flavor }: Database, spec: LinkEndSpec) {
-  // Table and column names come from the link model, so the typed builder cannot check them.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const db = typed as unknown as Kysely<any>;
+export function linkEndRepository<Plain, WithNested, M extends LinkModel = LinkModel>(database: Database, spec: LinkEndSpec<M>) {
+  const { db, flavor } = database;
   const model = spec.link.model;
-  const table = model[spec.side].table;
-  const columns = Object.keys(spec.shape.properties);
+  const table = sql.table(model[spec.side].table);
+  const columns = Object.keys(spec.list.shape.properties);
+  const selected = sql.join(columns.map((c) => sql.ref(c)));
 
   const withNested = flavor.object({
-    ...columnsOf(spec.shape, 'r'),
+    ...columnsOf(spec.list.shape, 'r'),
     [spec.nested.key]: flavor.embed(
       linkedList(flavor, model, spec.side, sql.ref('r.id'), {
         ...columnsOf(spec.nested.shape, 'o'),
@@ -45,33 +47,31 @@ export function linkEndRepository<Plain, WithNested>({ db: typed, flavor }: Data
       }),
     ),
   });
-  const byId = prepared(db, (id: number) => db.selectFrom(`${table} as r`).select(flavor.text(withNested).as('body')).where('r.id', '=', id));
-  const plainById = prepared(db, (id: number) => db.selectFrom(table).select(columns).where('id', '=', id));
-  const page = prepared(db, (limit: number, offset: number) =>
-    db.selectFrom(table).select(columns).orderBy('id').limit(limit).offset(offset),
-  );
-  const count = prepared(db, () => db.selectFrom(table).select(countAll().as('total')));
-  const remove = prepared(db, (id: number) => db.deleteFrom(table).where('id', '=', id).returning('id'));
+  const byId = prepared(db, (id: number) => sql<{ body: unknown }>`SELECT ${flavor.text(withNested)} AS body FROM ${table} r WHERE r.id = ${id}`);
+  const plainById = prepared(db, (id: number) => sql<Plain>`SELECT ${selected} FROM ${table} WHERE id = ${id}`);
+  const remove = prepared(db, (id: number) => sql<{ id: number }>`DELETE FROM ${table} WHERE id = ${id} RETURNING id`);
+  const plain = plainList<Plain>(database, spec.list);
 
   const { json, get } = jsonById<WithNested>(byId);
 
   return {
     json,
     get,
-    async list({ limit, offset }: Page) {
-      const { rows, total } = await withTotal(page(limit, offset), count() as Promise<{ total: number }[]>);
-      return { rows: rows as Plain[], total };
-    },
+    /** A page of rows and their filtered total. */
+    list: (page: Page, filters: ListFilters) => plain(page, filters),
     /**
      * Creates the row and its links in one transaction: when a linked row does not exist, nothing is
      * created and the answer is 'missing_link'.
      */
     async create(values: Values, links: LinkedTo[]): Promise<WithNested | 'missing_link'> {
+      const names = Object.keys(values);
       try {
         const id = await db.transaction().execute(async (trx) => {
-          const { id } = await trx.insertInto(table).values(values).returning('id').executeTakeFirstOrThrow();
+          const into = sql`${table} (${sql.join(names.map((c) => sql.ref(c)))})`;
+          const inserted = await sql<{ id: number }>`INSERT INTO ${into} VALUES (${sql.join(names.map((c) => values[c]))}) RETURNING id`.execute(trx);
+          const { id } = inserted.rows[0]!;
           await spec.link.attach(trx, spec.side, id, links);
-          return id as number;
+          return id;
         });
         return (await get(id))!;
       } catch (error) {
@@ -81,9 +81,11 @@ export function linkEndRepository<Plain, WithNested>({ db: typed, flavor }: Data
     },
     /** Changes only the given fields; undefined when there is no such row. */
     async update(id: number, values: Values): Promise<Plain | undefined> {
-      if (Object.keys(values).length === 0) return (await plainById(id))[0] as Plain | undefined;
-      const row = await db.updateTable(table).set(values).where('id', '=', id).returning(columns).executeTakeFirst();
-      return row as Plain | undefined;
+      const names = Object.keys(values);
+      if (names.length === 0) return (await plainById(id))[0];
+      const set = sql.join(names.map((c) => sql`${sql.ref(c)} = ${values[c]}`));
+      const updated = await sql<Plain>`UPDATE ${table} SET ${set} WHERE id = ${id} RETURNING ${selected}`.execute(db);
+      return updated.rows[0];
     },
     /** Deletes the row; its link rows go with it (ON DELETE CASCADE). False when there was none. */
     remove: async (id: number) => (await remove(id)).length === 1,

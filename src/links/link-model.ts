@@ -1,13 +1,18 @@
-import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
 import type { Columns } from '../database/json.js';
 import type { SqlFlavor } from '../database/sql-flavor.js';
+import type { Tables } from '../database/tables.js';
 import { Input } from '../http/schemas.js';
 
-/** One end of a many-to-many link: the table linked, and the link table's column that holds its id. */
+/**
+ * One end of a many-to-many link: the table linked, the link table's column that holds its id, and the
+ * plural noun the API calls its rows by (`tags`: the `tags_all` filter, `tag_ids` of a set).
+ */
 export interface LinkEnd {
   table: string;
   column: string;
+  name: string;
 }
 
 /**
@@ -27,28 +32,76 @@ export interface LinkModel {
 
 export type Side = 'left' | 'right';
 
-export const defineLink = <M extends LinkModel>(model: M): M => model;
+type ColumnOf<DB, T extends keyof DB> = keyof DB[T] & string;
+/** The tables rows of which can be an end: those with an `id`. */
+type EndTable<DB> = { [T in keyof DB & string]: DB[T] extends { id: unknown } ? T : never }[keyof DB & string];
+
+/** A declaration whose every name is a table or column of `DB`: a typo does not compile. */
+export interface LinkDeclaration<
+  DB,
+  LinkTable extends keyof DB & string,
+  LeftTable extends EndTable<DB>,
+  RightTable extends EndTable<DB>,
+  LeftColumn extends ColumnOf<DB, LinkTable>,
+  RightColumn extends ColumnOf<DB, LinkTable>,
+  Fields extends TProperties,
+> {
+  table: LinkTable;
+  left: { table: LeftTable; column: LeftColumn; name: string };
+  right: { table: RightTable; column: RightColumn; name: string };
+  scope?: ColumnOf<DB, LinkTable> & ColumnOf<DB, LeftTable> & ColumnOf<DB, RightTable>;
+  fields?: keyof Fields extends ColumnOf<DB, LinkTable> ? TObject<Fields> : never;
+}
+
+/** `defineLink` for the tables of `DB` (a test's own tables, say). */
+export const linksOf =
+  <DB>() =>
+  <
+    LinkTable extends keyof DB & string,
+    LeftTable extends EndTable<DB>,
+    RightTable extends EndTable<DB>,
+    LeftColumn extends ColumnOf<DB, LinkTable>,
+    RightColumn extends ColumnOf<DB, LinkTable>,
+    Fields extends TProperties = Record<never, never>,
+  >(
+    model: LinkDeclaration<DB, LinkTable, LeftTable, RightTable, LeftColumn, RightColumn, Fields>,
+  ) =>
+    model;
+
+/** Declares a pair of the service's tables. */
+export const defineLink = linksOf<Tables>();
+
+/** A link row as the API shows it: both ids and the link's own fields, e.g. `{hero_id, team_id, is_training}`. */
+export type LinkRowOf<M extends LinkModel> = Record<M['left']['column'] | M['right']['column'], number> &
+  (NonNullable<M['fields']> extends TObject ? Static<NonNullable<M['fields']>> : unknown);
 
 export const otherSide = (side: Side): Side => (side === 'left' ? 'right' : 'left');
 
+/** The link's own fields: name and schema. */
+export const linkFields = (model: LinkModel) => Object.entries(model.fields?.properties ?? {});
+
 /**
- * The link's own fields as a request body (making a link, changing one): each optional, and without
- * its default. A default belongs to creation, where the link service applies it; in a body it would
- * also fill in a field an update left out, and overwrite the stored value.
+ * The link's fields without their defaults. A default belongs to creation, where the link service
+ * applies it; in a body, a filter or a set it would fill in a field left out, and overwrite or filter
+ * by a value nobody gave.
  */
-export function linkFieldsInput(model: LinkModel): TObject {
-  const properties = Object.entries(model.fields?.properties ?? {}).map(([key, schema]) => {
-    const { default: _default, ...withoutDefault } = schema as TSchema;
-    return [key, Type.Optional(withoutDefault as TSchema)];
+export const plainFields = (model: LinkModel): [string, TSchema][] =>
+  linkFields(model).map(([key, schema]) => {
+    const { default: _default, ...plain } = schema;
+    return [key, plain as TSchema];
   });
-  return Input(Object.fromEntries(properties));
-}
+
+/** The link's fields as optional inputs: left out, a field keeps its value (a new link gets the default). */
+export const optionalFields = (model: LinkModel) =>
+  Object.fromEntries(plainFields(model).map(([key, schema]) => [key, Type.Optional(schema)]));
+
+/** The link's own fields as a request body (making a link, changing one). */
+export const linkFieldsInput = (model: LinkModel): TObject => Input(optionalFields(model));
 
 /** The link's own fields as JSON values of the link row `alias` (booleans as JSON booleans). */
 export function linkFieldColumns(flavor: SqlFlavor, model: LinkModel, alias: string): Columns {
-  const properties = model.fields?.properties ?? {};
   return Object.fromEntries(
-    Object.entries(properties).map(([key, schema]) => {
+    linkFields(model).map(([key, schema]) => {
       const column = sql.ref(`${alias}.${key}`);
       return [key, schema.type === 'boolean' ? flavor.boolean(column) : column];
     }),

@@ -1,12 +1,18 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import { sendJson } from '../http/send-json.js';
 import { principal, type AuthRequirement, type Principal } from '../auth/authenticate.js';
 import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { HttpError } from '../http/http-error.js';
+import { pageBy } from '../http/offset-pagination.js';
 import { IdParams } from '../http/schemas.js';
-import type { LinkRefusal, LinkRow, LinkService } from './link-service.js';
+import { listQuery } from '../lists/list-query.js';
+import type { LinkEnds } from './link-ends.js';
+import { otherSide, plainFields, type LinkModel, type LinkRowOf, type Side } from './link-model.js';
+import type { LinkChange } from './link-set.js';
+import { setBody } from './set-body.js';
+import type { LinkRefusal, LinkService } from './link-service.js';
 
 /** The pair named by a link path: the left end's id and the right end's. */
 export interface LinkIds {
@@ -25,19 +31,38 @@ interface Answer<Result> {
 }
 
 /**
- * The link endpoints of one pair, as the contract words them: the paths (each with `:<left column>`
- * and `:<right column>`), the refusal messages, and for each verb offered what it answers. The
- * status codes and the checks are the mechanism's: 201/200 for a new/existing link, 404 for a missing
- * end or link, 400 for ends of different scopes.
+ * One end's view of the other (`/item/{item_id}/tag`): `GET` lists the linked rows, `PUT` sets them
+ * and answers with the row of this end, `send(id)`. Who may set: `authorize` checks the caller's right
+ * to the row before anything is read; `allow` sees the change (a removal needs the right to unlink).
  */
-export interface LinkRoutesSpec {
+export interface EndRoutes {
+  path: string;
+  set?: {
+    response: TSchema;
+    send(id: number): Promise<unknown>;
+    auth?: AuthRequirement;
+    authorize?(caller: Principal, id: number): Promise<void>;
+    allow?(caller: Principal, change: LinkChange): void;
+  };
+}
+
+/**
+ * The link endpoints of one pair, as the contract words them: the paths (each with `:<left column>`
+ * and `:<right column>`), the refusal messages, and for each verb offered what it answers; then each
+ * end's collection of the other (`ends`), listed with `paging`'s parameters. The status codes and the
+ * checks are the mechanism's: 201/200 for a new/existing link, 404 for a missing end or link, 400 for
+ * ends of different scopes.
+ */
+export interface LinkRoutesSpec<Row> {
   paths: string[];
   tags: string[];
   refusals: Partial<Record<LinkRefusal, string>>;
-  link?: Answer<LinkRow> & { body?: TSchema };
-  read?: Answer<LinkRow>;
-  update?: Answer<LinkRow> & { body: TSchema };
+  link?: Answer<Row> & { body?: TSchema };
+  read?: Answer<Row>;
+  update?: Answer<Row> & { body: TSchema };
   unlink?: Answer<true>;
+  paging: TObject;
+  ends: Partial<Record<Side, EndRoutes>>;
 }
 
 const answer = (reply: FastifyReply, status: number, body: unknown) =>
@@ -45,7 +70,13 @@ const answer = (reply: FastifyReply, status: number, body: unknown) =>
 
 const STATUS: Record<LinkRefusal, number> = { no_left: 404, no_right: 404, not_linked: 404, other_scope: 400 };
 
-export async function linkRoutes(app: App, { service, spec }: { service: LinkService; spec: LinkRoutesSpec }) {
+interface Deps<M extends LinkModel> {
+  service: LinkService<M>;
+  ends: LinkEnds;
+  spec: LinkRoutesSpec<LinkRowOf<M>>;
+}
+
+export async function linkRoutes<M extends LinkModel>(app: App, { service, ends, spec }: Deps<M>) {
   const { left, right } = service.model;
   const params = IdParams(left.column, right.column);
   const idsOf = (p: Record<string, number>): LinkIds => ({ left: p[left.column]!, right: p[right.column]! });
@@ -106,4 +137,76 @@ export async function linkRoutes(app: App, { service, spec }: { service: LinkSer
       });
     }
   }
+  for (const side of ['left', 'right'] as const) {
+    const end = spec.ends[side];
+    if (end) endRoutes(app, side, end, ends, spec);
+  }
+}
+
+/** A row of a link's other end as listed: its named shape, plus the link's fields when it has some. */
+function listed(shape: TObject, model: LinkModel): TSchema {
+  const fields = plainFields(model);
+  if (fields.length === 0 && shape.$id) return Type.Ref(shape.$id);
+  return Type.Object({ ...shape.properties, ...Object.fromEntries(fields) });
+}
+
+/** `GET` and `PUT` of the other end's rows linked to one row of `from`. */
+function endRoutes<Row>(app: App, from: Side, end: EndRoutes, ends: LinkEnds, spec: LinkRoutesSpec<Row>) {
+  const near = ends.model[from];
+  const far = ends.model[otherSide(from)];
+  const params = IdParams(near.column);
+  const missing = spec.refusals[from === 'left' ? 'no_left' : 'no_right'];
+  const query = listQuery(ends.lists[otherSide(from)], { paging: spec.paging, through: ends.model });
+  const idOf = (request: FastifyRequest) => (request.params as Record<string, number>)[near.column]!;
+
+  app.get(
+    end.path,
+    {
+      schema: {
+        tags: spec.tags,
+        summary: `The ${far.name} linked to one of the ${near.name}, paginated and filtered as lists of ${far.name} are`,
+        params,
+        querystring: query.schema,
+        response: { 200: Type.Array(listed(ends.lists[otherSide(from)].shape, ends.model)) },
+      },
+    },
+    async (request, reply) => {
+      const filters = query.parse(request.query as Record<string, unknown>);
+      return pageBy(request.query, reply, async (page) => {
+        const result = await ends.list(from, idOf(request), page, filters);
+        if (!result.found) throw new HttpError(404, missing);
+        return result;
+      });
+    },
+  );
+
+  const set = end.set;
+  if (!set) return;
+  const body = setBody(ends.model, from);
+  const refusals = { ...spec.refusals, not_linked: undefined };
+  app.put(
+    end.path,
+    {
+      config: { auth: set.auth } as FastifyContextConfig,
+      schema: {
+        tags: spec.tags,
+        summary: `Make the ${far.name} linked to one of the ${near.name} exactly these, in one transaction`,
+        params,
+        body: body.schema,
+        response: {
+          200: set.response,
+          ...errors(404, ...(spec.refusals.other_scope ? [400] : []), ...(set.authorize || set.allow ? [403] : [])),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = idOf(request);
+      const targets = body.targets(request.body as Record<string, unknown>);
+      const caller = set.auth ? principal(request) : undefined;
+      if (set.authorize && caller) await set.authorize(caller, id);
+      const result = await ends.set(from, id, targets, (change) => caller && set.allow?.(caller, change));
+      if (typeof result === 'string') throw new HttpError(STATUS[result], refusals[result]);
+      return answer(reply, 200, await set.send(id));
+    },
+  );
 }

@@ -1,86 +1,72 @@
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { prepared, type Executor } from '../database/prepared.js';
-import type { LinkModel, Side } from './link-model.js';
+import { linkFields, type LinkModel, type LinkRowOf, type Side } from './link-model.js';
 
 /** Why a link operation could not be done. */
 export type LinkRefusal = 'no_left' | 'no_right' | 'other_scope' | 'not_linked';
 
-/** A link row: both ids and the link's own fields, e.g. `{hero_id, team_id, is_training}`. */
-export type LinkRow = Record<string, number | boolean | string | null>;
-
-export interface Linked {
+export interface Linked<Row> {
   created: boolean;
-  row: LinkRow;
+  row: Row;
 }
 
-export type LinkService = ReturnType<typeof linkService>;
+export type LinkService<M extends LinkModel = LinkModel> = ReturnType<typeof linkService<M>>;
+
+type Values = Record<string, unknown>;
 
 /**
  * Everything done to the rows of one link table, for any declared pair: link, read, update and unlink,
- * each answering with the row or the reason it could not be done. Statements are compiled once.
+ * each answering with the row or the reason it could not be done. Statements are compiled once. The
+ * SQL is written with `sql`: its names come from the declaration, which the table types check.
  */
-export function linkService({ db: typed, flavor }: Database, model: LinkModel) {
-  // Table and column names come from the model, so the typed builder cannot check them.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const db = typed as unknown as Kysely<any>;
-  const { table, left, right, scope } = model;
-  const fields = Object.entries(model.fields?.properties ?? {});
-  const ids = (l: number, r: number) => ({ [left.column]: l, [right.column]: r });
+export function linkService<M extends LinkModel>({ db, flavor }: Database, model: M) {
+  type LinkRow = LinkRowOf<M>;
+  const { left, right, scope } = model;
+  const table = sql.table(model.table);
+  const fields = linkFields(model);
+  const columns = [left.column, right.column, ...(scope ? [scope] : []), ...fields.map(([key]) => key)];
+  const pair = (l: unknown, r: unknown) => sql`${sql.ref(left.column)} = ${l} AND ${sql.ref(right.column)} = ${r}`;
 
   /** Link fields as bound: given or default, booleans as the database binds them. */
-  const bind = (values: Record<string, unknown>) =>
+  const bind = (values: Values) =>
     fields.map(([key, schema]) => {
       const value = values[key] ?? schema.default ?? null;
       return schema.type === 'boolean' && value !== null ? flavor.bindBoolean(Boolean(value)) : value;
     });
-  const toRow = (row: Record<string, unknown>): LinkRow => ({
-    [left.column]: row[left.column] as number,
-    [right.column]: row[right.column] as number,
-    ...Object.fromEntries(
-      fields.map(([key, schema]) => [key, schema.type === 'boolean' ? Boolean(row[key]) : (row[key] as LinkRow[string])]),
-    ),
-  });
+  const toRow = (row: Values): LinkRow =>
+    ({
+      [left.column]: row[left.column] as number,
+      [right.column]: row[right.column] as number,
+      ...Object.fromEntries(fields.map(([key, schema]) => [key, schema.type === 'boolean' ? Boolean(row[key]) : row[key]])),
+    }) as LinkRow;
 
   const end = (side: Side) =>
     prepared(db, (id: number) =>
-      db.selectFrom(model[side].table).select(scope ? ['id', `${scope} as scope`] : ['id']).where('id', '=', id),
+      sql<{ id: number; scope?: unknown }>`SELECT id${scope ? sql`, ${sql.ref(scope)} AS scope` : sql``}
+        FROM ${sql.table(model[side].table)} WHERE id = ${id}`,
     );
   const ends = { left: end('left'), right: end('right') };
   const insert = prepared(
     db,
-    (l: number, r: number, scopeValue: number | null, ...values: unknown[]) =>
-      db
-        .insertInto(table)
-        .values({
-          ...ids(l, r),
-          ...(scope ? { [scope]: scopeValue } : {}),
-          ...Object.fromEntries(fields.map(([key], i) => [key, values[i]])),
-        })
-        .onConflict((conflict) => conflict.columns([left.column, right.column]).doNothing())
-        .returningAll(),
+    (l: number, r: number, scopeValue: unknown, ...values: unknown[]) =>
+      sql<Values>`INSERT INTO ${table} (${sql.join(columns.map((c) => sql.ref(c)))})
+        VALUES (${sql.join([l, r, ...(scope ? [scopeValue] : []), ...values])})
+        ON CONFLICT (${sql.ref(left.column)}, ${sql.ref(right.column)}) DO NOTHING RETURNING *`,
     3 + fields.length,
   );
-  const find = prepared(db, (l: number, r: number) =>
-    db.selectFrom(table).selectAll().where(left.column, '=', l).where(right.column, '=', r),
-  );
+  const find = prepared(db, (l: number, r: number) => sql<Values>`SELECT * FROM ${table} WHERE ${pair(l, r)}`);
   // A field left out is bound as NULL and keeps its value (link fields are never NULL).
   const update = prepared(
     db,
     (l: number, r: number, ...values: unknown[]) =>
-      db
-        .updateTable(table)
-        .set(Object.fromEntries(fields.map(([key], i) => [key, sql`coalesce(${values[i]}, ${sql.ref(key)})`])))
-        .where(left.column, '=', l)
-        .where(right.column, '=', r)
-        .returningAll(),
+      sql<Values>`UPDATE ${table}
+        SET ${sql.join(fields.map(([key], i) => sql`${sql.ref(key)} = coalesce(${values[i]}, ${sql.ref(key)})`))}
+        WHERE ${pair(l, r)} RETURNING *`,
     2 + fields.length,
   );
-  const remove = prepared(db, (l: number, r: number) =>
-    db.deleteFrom(table).where(left.column, '=', l).where(right.column, '=', r).returning(left.column),
-  );
+  const remove = prepared(db, (l: number, r: number) => sql<Values>`DELETE FROM ${table} WHERE ${pair(l, r)} RETURNING *`);
 
   const readEnds = async (l: number, r: number) => {
     const [[leftRow], [rightRow]] = await Promise.all([ends.left(l), ends.right(r)]);
@@ -96,7 +82,7 @@ export function linkService({ db: typed, flavor }: Database, model: LinkModel) {
   return {
     model,
     /** Links the pair (`created` false when it already existed, unchanged): never a second row. */
-    async link(l: number, r: number, values: Record<string, unknown> = {}): Promise<Linked | LinkRefusal> {
+    async link(l: number, r: number, values: Values = {}): Promise<Linked<LinkRow> | LinkRefusal> {
       const { leftRow, rightRow } = await readEnds(l, r);
       if (!leftRow) return 'no_left';
       if (!rightRow) return 'no_right';
@@ -118,7 +104,7 @@ export function linkService({ db: typed, flavor }: Database, model: LinkModel) {
       return row ? toRow(row) : whyMissing(l, r);
     },
     /** Changes the given link fields only. */
-    async update(l: number, r: number, values: Record<string, unknown>): Promise<LinkRow | LinkRefusal> {
+    async update(l: number, r: number, values: Values): Promise<LinkRow | LinkRefusal> {
       const given = fields.map(([key, schema]) =>
         values[key] === undefined ? null : schema.type === 'boolean' ? flavor.bindBoolean(Boolean(values[key])) : values[key],
       );
@@ -132,14 +118,17 @@ export function linkService({ db: typed, flavor }: Database, model: LinkModel) {
      * Links the row `id` of side `from` to several rows of the other side, in one statement, inside the
      * caller's transaction (creating a hero with its teams). A missing row makes its foreign key throw.
      */
-    async attach(executor: Executor, from: Side, id: number, others: { id: number; values: Record<string, unknown> }[]) {
+    async attach(executor: Executor, from: Side, id: number, others: { id: number; values: Values }[]) {
       if (others.length === 0) return;
-      const rows = others.map((other) => {
-        const pair = from === 'left' ? ids(id, other.id) : ids(other.id, id);
-        const bound = bind(other.values);
-        return { ...pair, ...Object.fromEntries(fields.map(([key], i) => [key, bound[i]])) };
-      });
-      await executor.executeQuery(db.insertInto(table).values(rows).compile());
+      const [near, far] = from === 'left' ? [left.column, right.column] : [right.column, left.column];
+      const rows = others.map((other) => ({
+        [near]: id,
+        [far]: other.id,
+        ...Object.fromEntries(bind(other.values).map((value, i) => [fields[i]![0], value])),
+      }));
+      const names = [near, far, ...fields.map(([key]) => key)];
+      const into = sql`${table} (${sql.join(names.map((c) => sql.ref(c)))})`;
+      await sql`INSERT INTO ${into} SELECT * FROM ${flavor.rows(model.table, names, rows)} r`.execute(executor);
     },
   };
 }

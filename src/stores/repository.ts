@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
-import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf, jsonList } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { arrayJson, jsonById, withTotal } from '../database/sql-flavor.js';
+import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
+import type { ListFilters } from '../lists/list-query.js';
+import { listSql } from '../lists/list-sql.js';
+import { readList } from '../lists/read-list.js';
+import { storeList } from './list.js';
 import { PlainItem } from '../items/plain.js';
 import { PlainTag } from '../tags/plain.js';
 import { PlainStore } from './plain.js';
@@ -22,13 +25,6 @@ export function storeRepository({ db, flavor }: Database) {
   const selectStores = () => db.selectFrom('stores as s').select(flavor.text(storeJson).as('body'));
 
   const byId = prepared(db, (id: number) => selectStores().where('s.id', '=', id));
-  const page = prepared(db, (limit: number, offset: number) =>
-    // The page's ids first: the JSON is then built for those rows only, not for every row OFFSET skips.
-    selectStores()
-      .where('s.id', 'in', db.selectFrom('stores').select('id').orderBy('id').limit(limit).offset(offset))
-      .orderBy('s.id'),
-  );
-  const count = prepared(db, () => db.selectFrom('stores').select(countAll().as('total')));
   const insert = prepared(db, (name: string, ownerId: number) =>
     db.insertInto('stores').values({ name, owner_id: ownerId }).returning('id'),
   );
@@ -50,9 +46,10 @@ export function storeRepository({ db, flavor }: Database) {
   return {
     json,
     get,
-    async list({ limit, offset }: Page) {
-      const { rows, total } = await withTotal(page(limit, offset), count());
-      return { json: arrayJson<Store>(rows), total };
+    /** A page of stores and their filtered total; the page's ids first, so JSON is built for those rows only. */
+    list(page: Page, filters: ListFilters) {
+      const query = listSql(flavor, storeList, filters);
+      return readList<Store>(db, selectStores().where(sql<boolean>`s.id IN ${query.ids(page)}`).orderBy(query.order('s')), query.count);
     },
     /** The new store; 'duplicate' when the name is taken, 'no_owner' when the owner does not exist. */
     async create(name: string, ownerId: number): Promise<Store | 'duplicate' | 'no_owner'> {

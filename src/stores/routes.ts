@@ -1,7 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { errors } from '../http/error-responses.js';
 import { badRequest, found, notFound } from '../http/http-error.js';
-import { PageQuery, setPagination, toPage } from '../http/pagination.js';
+import { PageQuery, toPage } from '../http/pagination.js';
+import { listQuery } from '../lists/list-query.js';
+import { sendList } from '../lists/send-list.js';
+import { storeList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
@@ -14,15 +17,15 @@ import { Store, StoreCreate } from './schemas.js';
 
 const tags = ['stores'];
 const StoreParams = IdParams('store_id');
+const StoresQuery = listQuery(storeList, { paging: PageQuery, topLevel: true });
 
 export async function storeRoutes(app: App, { stores, owners }: { stores: StoreRepository; owners: Ownership }) {
   app.get(
     '/store',
-    { schema: { tags, summary: 'List stores', querystring: PageQuery, response: { 200: Type.Array(ref(Store)) } } },
+    { schema: { tags, summary: 'List stores, filtered and sorted', querystring: StoresQuery.schema, response: { 200: Type.Array(ref(Store)) } } },
     async (request, reply) => {
-      const { json, total } = await stores.list(toPage(request.query));
-      setPagination(reply, request.query, total);
-      return sendJson(reply, json);
+      const filters = StoresQuery.parse(request.query);
+      return sendList(reply, request.query, await stores.list(toPage(request.query), filters));
     },
   );
 

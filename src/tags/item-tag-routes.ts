@@ -1,7 +1,11 @@
 import type { App } from '../http/app-types.js';
 import { found } from '../http/http-error.js';
+import { PageQuery } from '../http/pagination.js';
 import { ref } from '../http/schemas.js';
 import type { ItemRepository } from '../items/repository.js';
+import { Item } from '../items/schemas.js';
+import type { itemsTags } from '../links/items-tags.js';
+import type { LinkEnds } from '../links/link-ends.js';
 import type { Principal } from '../auth/authenticate.js';
 import { mayChange } from '../auth/permissions.js';
 import { linkRoutes, type LinkIds } from '../links/link-routes.js';
@@ -11,14 +15,18 @@ import type { TagRepository } from './repository.js';
 import { Tag, TagAndItem } from './schemas.js';
 
 interface Deps {
-  links: LinkService;
+  links: LinkService<typeof itemsTags>;
+  ends: LinkEnds;
   items: ItemRepository;
   tags: TagRepository;
   owners: Ownership;
 }
 
-/** Linking items and tags: the original's two endpoints, answered with the tag (and the item). */
-export async function itemTagRoutes(app: App, { links, items, tags, owners }: Deps) {
+/**
+ * Linking items and tags: the original's two endpoints, answered with the tag (and the item); and each
+ * end's collection of the other, listed and set whole (`/item/{id}/tag`, `/tag/{id}/item`).
+ */
+export async function itemTagRoutes(app: App, { links, ends, items, tags, owners }: Deps) {
   const tag = async (id: number) => found(await tags.json(id), 'Tag not found.');
   // Both ends are checked: the caller must be allowed to change the item's store and the tag's.
   const ownerOfBoth = {
@@ -31,7 +39,31 @@ export async function itemTagRoutes(app: App, { links, items, tags, owners }: De
   };
   await linkRoutes(app, {
     service: links,
+    ends,
     spec: {
+      paging: PageQuery,
+      // Setting a row's links is linking and unlinking it: its store's owner or an admin. The rows it
+      // links to are of the same store, or the set is refused.
+      ends: {
+        left: {
+          path: '/item/:item_id/tag',
+          set: {
+            response: ref(Item),
+            send: async (id) => found(await items.json(id), 'Item not found.'),
+            auth: {},
+            authorize: async (caller, id) => mayChange(caller, await owners.item(id), 'Item not found.'),
+          },
+        },
+        right: {
+          path: '/tag/:tag_id/item',
+          set: {
+            response: ref(Tag),
+            send: tag,
+            auth: {},
+            authorize: async (caller, id) => mayChange(caller, await owners.tag(id), 'Tag not found.'),
+          },
+        },
+      },
       paths: ['/item/:item_id/tag/:tag_id'],
       tags: ['tags'],
       refusals: {

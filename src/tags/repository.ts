@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
-import { countAll } from '../database/count.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared } from '../database/prepared.js';
-import { arrayJson, jsonById, withTotal } from '../database/sql-flavor.js';
+import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
+import type { ListFilters } from '../lists/list-query.js';
+import { listSql } from '../lists/list-sql.js';
+import { readList } from '../lists/read-list.js';
+import { tagList } from './list.js';
 import { PlainItem } from '../items/plain.js';
 import { itemsTags } from '../links/items-tags.js';
 import { linkedList } from '../links/link-model.js';
@@ -25,15 +28,6 @@ export function tagRepository({ db, flavor }: Database) {
     db.selectFrom('tags as t').innerJoin('stores as s', 's.id', 't.store_id').select(flavor.text(tagJson).as('body'));
 
   const byId = prepared(db, (id: number) => selectTags().where('t.id', '=', id));
-  const pageOfStore = prepared(db, (storeId: number, limit: number, offset: number) =>
-    // The page's ids first: the JSON is then built for those rows only, not for every row OFFSET skips.
-    selectTags()
-      .where('t.id', 'in', db.selectFrom('tags').select('id').where('store_id', '=', storeId).orderBy('id').limit(limit).offset(offset))
-      .orderBy('t.id'),
-  );
-  const countOfStore = prepared(db, (storeId: number) =>
-    db.selectFrom('tags').select(countAll().as('total')).where('store_id', '=', storeId),
-  );
   const insert = prepared(db, (storeId: number, name: string) =>
     db.insertInto('tags').values({ store_id: storeId, name }).returning('id'),
   );
@@ -44,9 +38,14 @@ export function tagRepository({ db, flavor }: Database) {
   return {
     json,
     get,
-    async listOfStore(storeId: number, { limit, offset }: Page) {
-      const { rows, total } = await withTotal(pageOfStore(storeId, limit, offset), countOfStore(storeId));
-      return { json: arrayJson<Tag>(rows), total };
+    /**
+     * A page of tags (a store's, with `storeId`) and their filtered total; the page's ids first, so JSON
+     * is built for those rows only.
+     */
+    list(page: Page, filters: ListFilters, storeId?: number) {
+      const scope = storeId === undefined ? undefined : { column: 'store_id', parent: 'stores', id: storeId };
+      const query = listSql(flavor, tagList, filters, scope);
+      return readList<Tag>(db, selectTags().where(sql<boolean>`t.id IN ${query.ids(page)}`).orderBy(query.order('t')), query.count);
     },
     /** The new tag; 'duplicate' when the store has a tag of that name, 'no_store' when there is no store. */
     async create(storeId: number, name: string): Promise<Tag | 'duplicate' | 'no_store'> {

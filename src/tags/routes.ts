@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { errors } from '../http/error-responses.js';
 import { badRequest, found, notFound } from '../http/http-error.js';
-import { PageQuery, setPagination, toPage } from '../http/pagination.js';
+import { PageQuery, toPage } from '../http/pagination.js';
+import { listQuery } from '../lists/list-query.js';
+import { sendList } from '../lists/send-list.js';
+import { tagList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
-import type { StoreRepository } from '../stores/repository.js';
 import { principal } from '../auth/authenticate.js';
 import { mayChange } from '../auth/permissions.js';
 import type { Ownership } from '../stores/ownership.js';
@@ -15,25 +17,34 @@ import { Tag, TagCreate } from './schemas.js';
 const tags = ['tags'];
 const StoreParams = IdParams('store_id');
 const TagParams = IdParams('tag_id');
+const TagsQuery = listQuery(tagList, { paging: PageQuery, topLevel: true });
+const StoreTagsQuery = listQuery(tagList, { paging: PageQuery });
 
-export async function tagRoutes(app: App, deps: { tags: TagRepository; stores: StoreRepository; owners: Ownership }) {
+export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: Ownership }) {
+  app.get(
+    '/tag',
+    { schema: { tags, summary: 'List tags, filtered and sorted', querystring: TagsQuery.schema, response: { 200: Type.Array(ref(Tag)) } } },
+    async (request, reply) => {
+      const filters = TagsQuery.parse(request.query);
+      return sendList(reply, request.query, await deps.tags.list(toPage(request.query), filters));
+    },
+  );
+
   app.get(
     '/store/:store_id/tag',
     {
       schema: {
         tags,
-        summary: "List a store's tags",
+        summary: "List a store's tags, filtered and sorted",
         params: StoreParams,
-        querystring: PageQuery,
+        querystring: StoreTagsQuery.schema,
         response: { 200: Type.Array(ref(Tag)) },
       },
     },
     async (request, reply) => {
-      const { json, total } = await deps.tags.listOfStore(request.params.store_id, toPage(request.query));
-      // An empty page is ambiguous: only then is it worth asking whether the store exists.
-      if (total === 0) found(await deps.stores.json(request.params.store_id), 'Store not found.');
-      setPagination(reply, request.query, total);
-      return sendJson(reply, json);
+      const filters = StoreTagsQuery.parse(request.query);
+      const page = await deps.tags.list(toPage(request.query), filters, request.params.store_id);
+      return sendList(reply, request.query, page, 'Store not found.');
     },
   );
 

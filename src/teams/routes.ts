@@ -3,6 +3,8 @@ import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { found, notFound } from '../http/http-error.js';
 import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
+import { listQuery } from '../lists/list-query.js';
+import { teamList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
 import { linkedTo } from '../links/linked-to.js';
@@ -10,6 +12,7 @@ import type { TeamRepository } from './repository.js';
 import { Team, TeamCreate, TeamUpdate, TeamWithHeroes } from './schemas.js';
 
 const tags = ['teams'];
+const TeamsQuery = listQuery(teamList, { paging: OffsetOrPageQuery, topLevel: true });
 const TeamParams = IdParams('team_id');
 
 export async function teamRoutes(app: App, { teams }: { teams: TeamRepository }) {
@@ -34,8 +37,11 @@ export async function teamRoutes(app: App, { teams }: { teams: TeamRepository })
 
   app.get(
     '/teams',
-    { schema: { tags, summary: 'List teams', querystring: OffsetOrPageQuery, response: { 200: Type.Array(ref(Team)) } } },
-    async (request, reply) => pageBy(request.query, reply, teams.list),
+    { schema: { tags, summary: 'List teams, filtered and sorted', querystring: TeamsQuery.schema, response: { 200: Type.Array(ref(Team)) } } },
+    async (request, reply) => {
+      const filters = TeamsQuery.parse(request.query);
+      return pageBy(request.query, reply, (page) => teams.list(page, filters));
+    },
   );
 
   app.get(

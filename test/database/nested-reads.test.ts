@@ -157,6 +157,59 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
     expect(past.statements).toBe(first.statements);
   });
 
+  describe('API.md §6: filtered lists, collections and sets', () => {
+    /** Statements a request ran, failing unless it answered `status`. */
+    async function count(method: string, url: string, body?: unknown, status = 200) {
+      const before = t.statements();
+      const reply = await call(t.app, method, url, body);
+      expect(reply.status, `${method} ${url} → ${JSON.stringify(reply.body)?.slice(0, 200)}`).toBe(status);
+      return { statements: t.statements() - before, body: reply.body };
+    }
+    const bigTags = async () => ascending((await t.database.db.selectFrom('tags').select('id').where('store_id', '=', big.store).execute()).map((r) => r.id));
+    const bigItems = async () => ascending((await t.database.db.selectFrom('items').select('id').where('store_id', '=', big.store).execute()).map((r) => r.id));
+
+    it('a filter of 1 id and one of 100 run as many statements, whatever the rows they match', async () => {
+      const tags = await bigTags();
+      for (const mode of ['all', 'any', 'none']) {
+        const one = await count('GET', `/item?tags_${mode}=${small.tag}`);
+        const hundred = await count('GET', `/item?tags_${mode}=${tags.slice(0, 100).join(',')}&page_size=1000`);
+        expect(hundred.statements, mode).toBe(one.statements);
+      }
+      const any = await count('GET', `/item?tags_any=${tags.slice(0, 100).join(',')}&page_size=1000`);
+      expect(any.body).toHaveLength(MANY);
+      const items = await bigItems();
+      const one = await count('GET', `/tag?items_all=${small.item}`);
+      const hundred = await count('GET', `/tag?items_any=${items.slice(0, 100).join(',')}&sort=-name&q=tag&page_size=1000`);
+      expect(hundred.body).toHaveLength(MANY);
+      expect(hundred.statements).toBe(one.statements);
+    });
+
+    it('a collection of 1 row and one of 200 run as many statements', async () => {
+      const one = await count('GET', `/tag/${small.tag}/item`);
+      const many = await count('GET', `/tag/${big.tag}/item?page_size=1000&sort=-price`);
+      expect(one.body).toHaveLength(1);
+      expect(many.body).toHaveLength(MANY);
+      expect(many.statements).toBe(one.statements);
+      const ofItem = await count('GET', `/item/${big.item}/tag?page_size=1000&items_any=${big.item}`);
+      expect(ofItem.body).toHaveLength(MANY);
+      expect(ofItem.statements).toBe(one.statements);
+      expect((await count('GET', `/store/${big.store}/item?page_size=1000`)).statements).toBe(one.statements);
+    });
+
+    it('setting 1 link and setting 200 (adding 100, removing 100, keeping 100) run as many statements', async () => {
+      const tags = await bigTags();
+      const [item] = (await t.database.db.insertInto('items').values([{ name: 'set me', price: 1, store_id: big.store }]).returning('id').execute());
+      const url = `/item/${item!.id}/tag`;
+      const small1 = await count('PUT', url, { tag_ids: [tags[0]] });
+      const small2 = await count('PUT', url, { tag_ids: [tags[1]] });
+      await count('PUT', url, { tag_ids: tags.slice(0, 100) });
+      const big1 = await count('PUT', url, { tag_ids: tags.slice(100, 200).concat(tags.slice(50, 100)) });
+      expect(big1.body.tags).toHaveLength(150);
+      expect(big1.statements).toBe(small2.statements);
+      expect(small1.statements).toBeLessThanOrEqual(small2.statements);
+    });
+  });
+
   describe('heroes and teams', () => {
     // A small pair: one hero in one team. A big hero in MANY teams, and a big team with MANY heroes;
     // every third link is a hero still training there.

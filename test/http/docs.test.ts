@@ -72,6 +72,8 @@ const PROTECTED = [
   ...['/heroes/{hero_id}/teams/{team_id}', '/teams/{team_id}/heroes/{hero_id}'].flatMap((path) =>
     ['post', 'patch', 'delete'].map((method) => `${method} ${path}`),
   ),
+  // API.md §6: setting a whole link set.
+  ...['/item/{item_id}/tag', '/tag/{tag_id}/item', '/heroes/{hero_id}/teams', '/teams/{team_id}/heroes'].map((path) => `put ${path}`),
 ];
 
 /** Protected operations a valid token may still be refused (403): not the owner, not an admin, not that user. */
@@ -89,6 +91,7 @@ const MAY_FORBID = [
   'delete /teams/{team_id}',
   'delete /heroes/{hero_id}/teams/{team_id}',
   'delete /teams/{team_id}/heroes/{hero_id}',
+  ...['/item/{item_id}/tag', '/tag/{tag_id}/item', '/heroes/{hero_id}/teams', '/teams/{team_id}/heroes'].map((path) => `put ${path}`),
 ];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -314,6 +317,33 @@ describe('OpenAPI document and docs pages', () => {
         else expect(response.statusCode, name).not.toBe(401);
       }
     });
+  });
+
+  it('documents every §6 list parameter with its type and meaning, and the set bodies', () => {
+    const params = (path: string) =>
+      Object.fromEntries((doc.paths[path]!.get!.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p as Record<string, any>]));
+    const expected: Record<string, Record<string, string>> = {
+      '/item': { tags_all: 'string', tags_any: 'string', tags_none: 'string', store_id: 'integer', q: 'string', price_min: 'number', price_max: 'number', sort: 'string' },
+      '/tag': { items_all: 'string', items_any: 'string', items_none: 'string', store_id: 'integer', q: 'string', sort: 'string' },
+      '/store': { owner_id: 'integer', q: 'string', sort: 'string' },
+      '/heroes': { teams_all: 'string', teams_none: 'string', is_training: 'boolean', age_min: 'number' },
+      '/teams/{team_id}/heroes': { teams_any: 'string', is_training: 'boolean', age_max: 'number', sort: 'string' },
+      '/item/{item_id}/tag': { items_all: 'string', q: 'string' },
+      '/store/{store_id}/item': { tags_none: 'string', price_min: 'number' },
+    };
+    for (const [path, names] of Object.entries(expected)) {
+      const listed = params(path);
+      for (const [name, type] of Object.entries(names)) {
+        expect(listed[name]?.schema?.type, `${path} ${name}`).toBe(type);
+        expect(listed[name]?.required ?? false, `${path} ${name}`).toBe(false);
+        expect(String(listed[name]?.description ?? listed[name]?.schema?.description ?? ''), `${path} ${name}`).not.toBe('');
+      }
+    }
+    const sort = params('/heroes/{hero_id}/teams').sort!;
+    expect(String(sort.description ?? sort.schema.description)).toContain('is_training');
+    const body = (path: string) => jsonSchema(doc.paths[path]!.put!.requestBody)!;
+    expect(body('/item/{item_id}/tag')).toMatchObject({ required: ['tag_ids'], properties: { tag_ids: { type: 'array', maxItems: 1000 } } });
+    expect(body('/heroes/{hero_id}/teams').properties.teams.items.properties).toHaveProperty('is_training');
   });
 
   it('gives the docs page the same document as /openapi.json', async () => {
