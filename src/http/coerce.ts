@@ -8,6 +8,16 @@ export interface Schema {
 }
 
 const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** How integers are written where each is read: any number a JSON body may spell, or decimal digits only. */
+const INTEGERS = {
+  body: NUMERIC,
+  /** Python's `int()`, as the original read query values: a sign and surrounding spaces allowed. */
+  query: /^\s*[+-]?\d+\s*$/,
+  /** The original's `<int:id>` routes: digits, so that a row has one URL (`/store/1`, never `/store/+1`). */
+  path: /^\d+$/,
+};
+export type IntegerSpelling = keyof typeof INTEGERS;
 const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
 
 const accepts = (schema: Schema, type: string): boolean =>
@@ -18,12 +28,12 @@ const accepts = (schema: Schema, type: string): boolean =>
  * finite numbers are numbers, and only safe integers integers: `Infinity`, `1e400` or 310 digits stay
  * strings, which validation then refuses, so no such value ever reaches SQL.
  */
-function numberOf(schema: Schema, text: string): number | string {
-  const integer = accepts(schema, 'integer');
-  if (!(integer || accepts(schema, 'number')) || !NUMERIC.test(text)) return text;
+function numberOf(schema: Schema, text: string, spelling: IntegerSpelling): number | string {
+  const integer = accepts(schema, 'integer') && !accepts(schema, 'number');
+  if (!integer && !accepts(schema, 'number')) return text;
+  if (!(integer ? INTEGERS[spelling] : NUMERIC).test(text)) return text;
   const number = Number(text);
-  const usable = integer && !accepts(schema, 'number') ? Number.isSafeInteger(number) : Number.isFinite(number);
-  return usable ? number : text;
+  return (integer ? Number.isSafeInteger(number) : Number.isFinite(number)) ? number : text;
 }
 
 /**
@@ -33,7 +43,7 @@ function numberOf(schema: Schema, text: string): number | string {
 export function coerceNumbers(schema: Schema, value: unknown, resolve: (ref: string) => Schema | undefined): unknown {
   const target = schema.$ref ? resolve(schema.$ref) : schema;
   if (!target) return value;
-  if (typeof value === 'string') return numberOf(target, value);
+  if (typeof value === 'string') return numberOf(target, value, 'body');
   if (Array.isArray(value) && target.items) {
     return value.map((item) => coerceNumbers(target.items as Schema, item, resolve));
   }
@@ -47,14 +57,15 @@ export function coerceNumbers(schema: Schema, value: unknown, resolve: (ref: str
 }
 
 /**
- * Query and path values are text: numbers as above, and `true`/`false`/`1`/`0` for booleans. A value
- * that is none of these is left as text for validation to refuse with the field's own message.
+ * Query and path values are text: numbers as above (integers spelled as `spelling` says), and
+ * `true`/`false`/`1`/`0` for booleans. A value that is none of these is left as text, for validation
+ * to refuse with the field's own message.
  */
-export function coerceText(schema: Schema, values: Record<string, unknown>): void {
+export function coerceText(schema: Schema, values: Record<string, unknown>, spelling: 'query' | 'path'): void {
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
     const value = values[key];
     if (typeof value !== 'string') continue;
     const boolean = accepts(property, 'boolean') ? BOOLEANS[value.toLowerCase()] : undefined;
-    values[key] = boolean ?? numberOf(property, value);
+    values[key] = boolean ?? numberOf(property, value, spelling);
   }
 }

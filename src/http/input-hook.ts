@@ -10,8 +10,8 @@ export function inputHook(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     const schema = request.routeOptions.schema as FastifySchema | undefined;
     if (!schema) return;
-    if (schema.params) coerceText(schema.params as Schema, request.params as Record<string, unknown>);
-    if (schema.querystring) coerceText(schema.querystring as Schema, request.query as Record<string, unknown>);
+    if (schema.params) coerceText(schema.params as Schema, request.params as Record<string, unknown>, 'path');
+    if (schema.querystring) coerceText(schema.querystring as Schema, request.query as Record<string, unknown>, 'query');
     if (schema.body) {
       if (request.body === undefined) request.body = {};
       request.body = coerceNumbers(schema.body as Schema, request.body, (ref) => app.getSchema(ref) as Schema | undefined);

@@ -5,14 +5,14 @@ import { BACKENDS } from '../helpers/databases.js';
 import { call } from '../helpers/requests.js';
 
 /** Text that spells a number no column holds, or no number at all for a strict reader. */
-const NOT_SAFE_INTEGERS = ['Infinity', '-Infinity', '1e400', '9'.repeat(310), '9007199254740993', 'NaN', '0x10', '1.5', '', ' ', '1,2'];
+const NOT_SAFE_INTEGERS = ['Infinity', '-Infinity', '1e400', '9'.repeat(310), '9007199254740993', 'NaN', '0x10', '1.5', '1e3', '', ' ', '1,2'];
 
 describe('coerceText (query and path values)', () => {
   const schema = {
     properties: { page: { type: 'integer' }, price: { type: 'number' }, on: { type: 'boolean' }, q: { type: 'string' } },
   };
-  const coerced = (values: Record<string, unknown>) => {
-    coerceText(schema, values);
+  const coerced = (values: Record<string, unknown>, spelling: 'query' | 'path' = 'query') => {
+    coerceText(schema, values, spelling);
     return values;
   };
 
@@ -25,6 +25,14 @@ describe('coerceText (query and path values)', () => {
 
   it.each(NOT_SAFE_INTEGERS)('leaves %j as text where an integer is wanted, for validation to refuse', (text) => {
     expect(coerced({ page: text }).page).toBe(text);
+    expect(coerced({ page: text }, 'path').page).toBe(text);
+  });
+
+  it("reads query integers as Python's int() does, and path ids as digits only (one URL per row)", () => {
+    expect(coerced({ page: ' +7 ' }).page).toBe(7);
+    for (const text of ['1e3', '1.0', '0x1']) expect(coerced({ page: text }).page).toBe(text);
+    expect(coerced({ page: '7' }, 'path').page).toBe(7);
+    for (const text of ['+1', ' 1', '1 ', '1.0', '1e0', '-1']) expect(coerced({ page: text }, 'path').page).toBe(text);
   });
 
   it('leaves non-finite numbers and other words as text', () => {
@@ -87,7 +95,7 @@ describe.each(BACKENDS)('numbers in queries and paths on %s', (backend) => {
     let checked = 0;
     for (const { path, method } of await operations()) {
       if (!path.includes('{')) continue;
-      for (const text of [...NOT_SAFE_INTEGERS.filter((x) => x.trim() !== ''), '0', '-1', '2147483648']) {
+      for (const text of [...NOT_SAFE_INTEGERS.filter((x) => x.trim() !== ''), '0', '-1', '+1', '1.0', ' 1', '2147483648']) {
         const url = path.replace(/\{[^}]+\}/g, encodeURIComponent(text));
         const reply = await call(t.app, method, url, ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined);
         expect(reply.status, `${method} ${url.slice(0, 60)}`).toBe(404);
