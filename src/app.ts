@@ -13,6 +13,7 @@ import { documentErrors } from './http/error-responses.js';
 import { errorHandling } from './http/error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './http/protocol-errors.js';
 import { health } from './http/health.js';
+import { Pagination } from './http/pagination.js';
 import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
 import { trackMethods } from './http/method-not-allowed.js';
 import { ErrorEnvelope, Message } from './http/schemas.js';
@@ -27,7 +28,7 @@ import { Store } from './stores/schemas.js';
 import { PlainTag } from './tags/plain.js';
 import { Tag, TagAndItem } from './tags/schemas.js';
 import { Team, TeamWithHeroes } from './teams/schemas.js';
-import { AccessToken, Tokens, User } from './users/schemas.js';
+import { Tokens, User } from './users/schemas.js';
 
 export interface AppOptions {
   database: Database;
@@ -41,12 +42,14 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** How many requests of each cost run at once and wait for a turn (see `admissionControl`). */
   admission?: AdmissionLimits;
+  /** Where clients reach the service, for the API document; by default where each request came to. */
+  publicUrl?: string;
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
 const SHAPES = [
   ...[ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem],
-  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Tokens, AccessToken],
+  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Tokens, Pagination],
 ];
 
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
@@ -80,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   authentication(app, issuer, revoked);
   documentErrors(app);
   const answerOtherMethods = trackMethods(app);
-  await docs(app);
+  await docs(app, { publicUrl: options.publicUrl });
 
   const { shedding } = admissionControl(app, admission);
   health(app, { database, shedding });

@@ -19,6 +19,8 @@ export interface Config {
   corsOrigins: string[];
   /** Requests per minute per client address on /register and /login. */
   authRateLimit: number;
+  /** PUBLIC_URL: where clients reach the service (the API document's `servers`); by default, where each request came to. */
+  publicUrl?: string;
 }
 
 /** A setting that cannot work: the process prints it and stops before doing anything. */
@@ -77,6 +79,15 @@ function parsePositiveInteger(name: string, value: string | undefined, fallback:
   return Number(value);
 }
 
+function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError(`PUBLIC_URL must be an http:// or https:// URL without query or fragment (got "${value}")`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = env.DATA_DIR || DEFAULT_DATA_DIR;
   return {
@@ -91,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: parseAdmin(env.ADMIN_USERNAME, env.ADMIN_PASSWORD),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     authRateLimit: parsePositiveInteger('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 10),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
   };
 }

@@ -6,7 +6,7 @@ import { listQuery } from '../lists/list-query.js';
 import { sendList } from '../lists/send-list.js';
 import { storeList } from './list.js';
 import { sendJson } from '../http/send-json.js';
-import { IdParams, Message, ref } from '../http/schemas.js';
+import { described, IdParams, Message, ref } from '../http/schemas.js';
 import type { App } from '../http/app-types.js';
 import { AuthError } from '../auth/auth-error.js';
 import { principal } from '../auth/authenticate.js';
@@ -22,7 +22,15 @@ const StoresQuery = listQuery(storeList, { paging: PageQuery, topLevel: true });
 export async function storeRoutes(app: App, { stores, owners }: { stores: StoreRepository; owners: Ownership }) {
   app.get(
     '/store',
-    { schema: { tags, summary: 'List stores, filtered and sorted', querystring: StoresQuery.schema, response: { 200: Type.Array(ref(Store)) } } },
+    {
+      schema: {
+        operationId: 'listStores',
+        tags,
+        summary: 'List stores, filtered and sorted',
+        querystring: StoresQuery.schema,
+        response: { 200: Type.Array(ref(Store), { description: 'A page of stores.' }) },
+      },
+    },
     async (request, reply) => {
       const filters = StoresQuery.parse(request.query);
       return sendList(reply, request.query, await stores.list(toPage(request.query), filters));
@@ -33,7 +41,13 @@ export async function storeRoutes(app: App, { stores, owners }: { stores: StoreR
     '/store',
     {
       config: { auth: {} },
-      schema: { tags, summary: 'Create a store, owned by the caller', body: StoreCreate, response: { 201: ref(Store), ...errors(400) } },
+      schema: {
+        operationId: 'createStore',
+        tags,
+        summary: 'Create a store, owned by the caller',
+        body: StoreCreate,
+        response: { 201: described(ref(Store), 'The store, created.'), ...errors(400) },
+      },
     },
     async (request, reply) => {
       const store = await stores.create(request.body.name, principal(request).id);
@@ -45,7 +59,7 @@ export async function storeRoutes(app: App, { stores, owners }: { stores: StoreR
 
   app.get(
     '/store/:store_id',
-    { schema: { tags, summary: 'Get a store', params: StoreParams, response: { 200: ref(Store) } } },
+    { schema: { operationId: 'getStore', tags, summary: 'Get a store', params: StoreParams, response: { 200: described(ref(Store), 'The store.') } } },
     async (request, reply) => sendJson(reply, found(await stores.json(request.params.store_id), 'Store not found.')),
   );
 
@@ -54,10 +68,11 @@ export async function storeRoutes(app: App, { stores, owners }: { stores: StoreR
     {
       config: { auth: {} },
       schema: {
+        operationId: 'deleteStore',
         tags,
         summary: 'Delete a store with its items, tags and their links (its owner or an admin)',
         params: StoreParams,
-        response: { 200: ref(Message), ...errors(403) },
+        response: { 200: described(ref(Message), 'The store was deleted.'), ...errors(403) },
       },
     },
     async (request) => {
