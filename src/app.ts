@@ -18,11 +18,14 @@ import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
 import { trackMethods } from './http/method-not-allowed.js';
 import { ErrorEnvelope, Message } from './http/schemas.js';
 import { security } from './http/security.js';
+import { answerRequestIds, requestId } from './http/request-id.js';
 import { validatorCompilers } from './http/validators.js';
 import { PlainItem } from './items/plain.js';
 import { Item } from './items/schemas.js';
 import { Link } from './links/heroes-teams.js';
 import { resources } from './resources.js';
+import type { Metrics } from './metrics/metrics.js';
+import { metricsEndpoint } from './metrics/metrics-route.js';
 import { PlainStore } from './stores/plain.js';
 import { Store } from './stores/schemas.js';
 import { PlainTag } from './tags/plain.js';
@@ -44,6 +47,8 @@ export interface AppOptions {
   admission?: AdmissionLimits;
   /** Where clients reach the service, for the API document; by default where each request came to. */
   publicUrl?: string;
+  /** Metrics at GET /metrics (METRICS=1), behind `token` when there is one; none by default. */
+  metrics?: { metrics: Metrics; token?: string };
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
@@ -69,10 +74,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeoutMs / 4)),
     },
     schemaController: validatorCompilers(),
+    genReqId: requestId,
+    requestIdHeader: false,
     // While shutting down, requests on open connections are still served (Fastify's 503 has no envelope).
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  answerRequestIds(app);
   for (const shape of SHAPES) app.addSchema(shape);
   errorHandling(app);
   jsonBodyParser(app);
@@ -85,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const answerOtherMethods = trackMethods(app);
   await docs(app, { publicUrl: options.publicUrl });
 
+  if (options.metrics) metricsEndpoint(app, { ...options.metrics, poolCounts: database.poolCounts });
   const { shedding } = admissionControl(app, admission);
   health(app, { database, shedding });
   await resources(app, { database, issuer, revoked, authRateLimit });

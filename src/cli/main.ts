@@ -7,6 +7,7 @@ import { echoSql } from './sql-echo.js';
 import { checkSeedOptions, seedCatalog, type SeedOptions } from './seed.js';
 import { runTutorial } from './tutorial.js';
 import { ensureAdmin } from '../users/admin.js';
+import { VERSION } from '../version.js';
 
 /** Standard input, up to its end, without the final newline. */
 async function readStdin(): Promise<string> {
@@ -17,6 +18,7 @@ async function readStdin(): Promise<string> {
 
 const program = new Command('junction')
   .description('Junction: a REST API for many-to-many data. Configuration comes from the environment (see README).')
+  .version(VERSION, '-V, --version', "print Junction's version")
   .showHelpAfterError();
 
 program

@@ -21,6 +21,8 @@ export interface Config {
   authRateLimit: number;
   /** PUBLIC_URL: where clients reach the service (the API document's `servers`); by default, where each request came to. */
   publicUrl?: string;
+  /** GET /metrics: on with METRICS=1 or a METRICS_TOKEN, which a scrape must then send as its bearer token. */
+  metrics?: { token?: string };
 }
 
 /** A setting that cannot work: the process prints it and stops before doing anything. */
@@ -88,6 +90,15 @@ function parsePublicUrl(value: string | undefined): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+function parseMetrics(enabled: string | undefined, token: string | undefined): Config['metrics'] {
+  if (token) {
+    // A bearer token is one word of visible ASCII (RFC 6750).
+    if (!/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('METRICS_TOKEN must be visible ASCII characters, without spaces');
+    return { token };
+  }
+  return parseFlag('METRICS', enabled) ? {} : undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = env.DATA_DIR || DEFAULT_DATA_DIR;
   return {
@@ -103,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     authRateLimit: parsePositiveInteger('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 10),
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    metrics: parseMetrics(env.METRICS, env.METRICS_TOKEN),
   };
 }
