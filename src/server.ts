@@ -68,8 +68,10 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
     clearTimeout(force);
     logger.info('stopped');
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // Not `once`: a second signal (Ctrl-C reaches node from the terminal and again from npm) must not kill
+  // the process while it finishes the requests in flight.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** Runs `main`, and stops the process with a clear line when the configuration or start-up fails. */
