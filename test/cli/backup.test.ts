@@ -95,7 +95,9 @@ describe('junction backup', () => {
     const db = new BetterSqlite3(file);
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX t_name ON t (name);');
     const insert = db.prepare('INSERT INTO t (name) VALUES (?)');
-    for (let i = 0; i < 2000; i++) insert.run(`row ${i} ${'x'.repeat(50)}`);
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run(`row ${i} ${'x'.repeat(50)}`);
+    })();
     db.close();
     // Scribble over the middle of one page of the table: its cells no longer add up.
     const pageSize = 4096;
