@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from '../database/sqlite-driver.js';
 
 export class BackupError extends Error {
   override name = 'BackupError';
@@ -39,7 +39,7 @@ export async function backupSqlite(source: string, destination: string, { overwr
   const target = path.resolve(destination);
   if (path.resolve(source) === target) throw new BackupError('the backup cannot be the database itself');
   if (!overwrite && fs.existsSync(target)) throw new BackupError(`${target} exists: choose another file, or pass --overwrite`);
-  let database: BetterSqlite3.Database;
+  let database: BetterSqlite3;
   try {
     database = new BetterSqlite3(source, { fileMustExist: true });
   } catch (error) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from '../../src/database/sqlite-driver.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupSqlite, BackupError } from '../../src/cli/backup.js';
 import { BACKENDS, createTestDatabase } from '../helpers/databases.js';
