@@ -44,6 +44,10 @@ describe('GET /metrics (METRICS=1)', () => {
     expect(sample(text, 'http_requests_total', { ...labels, status: '404' })).toBe(1);
     expect(sample(text, 'http_request_duration_seconds_count', { ...labels, status: '200' })).toBe(3);
     expect(sample(text, 'http_request_duration_seconds_bucket', { ...labels, status: '200', le: '+Inf' })).toBe(3);
+    expect(sample(text, 'http_request_duration_seconds_bucket', { ...labels, status: '200', le: '5' })).toBe(3);
+    // Buckets are cumulative.
+    const buckets = ['0.001', '0.01', '0.1', '1'].map((le) => sample(text, 'http_request_duration_seconds_bucket', { ...labels, status: '200', le })!);
+    expect([...buckets].sort((a, b) => a - b)).toEqual(buckets);
     expect(sample(text, 'http_request_duration_seconds_sum', { ...labels, status: '200' })).toBeGreaterThan(0);
     expect(sample(text, 'http_requests_total', { method: 'POST', route: '/store', status: '201' })).toBe(1);
     expect(sample(text, 'http_requests_total', { method: 'GET', route: '(unmatched)', status: '404' })).toBe(1);
