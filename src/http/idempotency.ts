@@ -11,7 +11,8 @@ import { sendJson } from './send-json.js';
 export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 const HEADER = 'Idempotency-Key';
-const KEY = /^[\x20-\x7e]{1,255}$/;
+// Printable ASCII, with no space at either end (HTTP drops those, so a key would not survive a proxy).
+const KEY = /^(?! )[\x20-\x7e]{1,255}(?<! )$/;
 
 /** The header of a retry-safe create, as its route declares it (the API document's parameter). */
 export const IdempotencyHeaders = Type.Object({
@@ -63,8 +64,11 @@ const send = (reply: FastifyReply, { status, body }: Answer) =>
 export function idempotency(database: Database, secret: Uint8Array): Idempotent {
   const keys = idempotencyKeys(database);
   const fingerprintKey = createHmac('sha256', secret).update('junction idempotency fingerprint').digest();
-  const fingerprint = (request: FastifyRequest) =>
-    createHmac('sha256', fingerprintKey).update(`${request.method} ${request.url}\n${canonical(request.body)}`).digest('hex');
+  // The route and its path's values, as read: `/item/1/tag/2` however its digits were spelled or encoded.
+  const fingerprint = ({ method, routeOptions, params, body }: FastifyRequest) =>
+    createHmac('sha256', fingerprintKey)
+      .update(`${method} ${routeOptions.url} ${canonical(params)}\n${canonical(body)}`)
+      .digest('hex');
 
   return async (request, reply, create) => {
     const key = request.headers['idempotency-key'];
