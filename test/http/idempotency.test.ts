@@ -10,7 +10,8 @@ import { errorHandling } from '../../src/http/error-handler.js';
 import { IdempotencyHeaders, idempotency, KEY_LIFETIME_MS } from '../../src/http/idempotency.js';
 import { HttpError } from '../../src/http/http-error.js';
 import { TEST_SECRET, useTestApp, type TestApp } from '../helpers/app.js';
-import { BACKENDS } from '../helpers/databases.js';
+import { BACKENDS, createTestDatabase } from '../helpers/databases.js';
+import { startServer } from '../helpers/process.js';
 import { makeHero, makeItem, makeStore, makeTag, makeTeam } from '../helpers/requests.js';
 
 interface Sent {
@@ -354,6 +355,66 @@ describe.each(BACKENDS)('the key and the create commit together, on %s', (backen
     }
     expect(await stores()).toHaveLength(1);
   });
+});
+
+describe.each(BACKENDS)('a process killed (SIGKILL) under keyed creates, on %s', (backend) => {
+  it('never leaves a create without its key: retrying every key after a restart makes each row exactly once', async () => {
+    const testDatabase = await createTestDatabase(backend);
+    const env = { DATABASE_URL: testDatabase.url };
+    try {
+      const first = await startServer(env);
+      const token = await first.adminToken();
+      const requests = Array.from({ length: 80 }, (_, i) => ({ key: randomUUID(), body: { name: `crash ${i}`, headquarters: 'HQ' } }));
+      const post = (url: string, { key, body }: (typeof requests)[number]) =>
+        fetch(`${url}/teams`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify(body),
+        }).then(async (response) => ({ status: response.status, text: await response.text(), replayed: response.headers.get('idempotent-replayed') }));
+
+      // Eight lanes send the creates; the process is killed once a quarter of them are answered, others in flight.
+      const answered = new Map<string, { status: number; text: string }>();
+      const exited = new Promise((resolve) => first.child.once('exit', resolve));
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < requests.length) {
+            const request = requests[next++]!;
+            try {
+              answered.set(request.key, await post(first.url, request));
+            } catch {
+              return; // the connection died with the process
+            }
+            if (answered.size === requests.length / 4) first.child.kill('SIGKILL');
+          }
+        }),
+      );
+      await exited;
+      expect(answered.size).toBeGreaterThanOrEqual(requests.length / 4);
+      expect(answered.size).toBeLessThan(requests.length);
+
+      const second = await startServer(env);
+      try {
+        for (const request of requests) {
+          const retry = await post(second.url, request);
+          expect(retry.status, retry.text).toBe(201);
+          const before = answered.get(request.key);
+          if (before) expect({ status: retry.status, text: retry.text, replayed: retry.replayed }).toEqual({ ...before, replayed: 'true' });
+        }
+      } finally {
+        await second.stop();
+      }
+      const check = openDatabase(testDatabase.config);
+      try {
+        const names = await check.db.selectFrom('team').select('name').where('name', 'like', 'crash %').execute();
+        expect(names.map((row) => row.name).sort()).toEqual(requests.map((request) => request.body.name).sort());
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await testDatabase.drop();
+    }
+  }, 60_000);
 });
 
 describe('the API document', () => {
