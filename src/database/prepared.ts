@@ -60,7 +60,7 @@ export function prepared<Args extends unknown[], Row>(
   const read = isSelect(compiled) ? readerOf(db) : undefined;
   const runner = (executor: Executor) =>
     read && executor === db
-      ? async (...args: Args) => read(compiled.sql, bind(args).parameters) as Row[]
+      ? async (...args: Args) => read.now(compiled.sql, bind(args).parameters) as Row[]
       : async (...args: Args) => (await executor.executeQuery<Row>(bind(args))).rows;
 
   return Object.assign(runner(db), { in: runner });
@@ -68,10 +68,12 @@ export function prepared<Args extends unknown[], Row>(
 
 /**
  * Runs a query built for one request (a filtered list's, whose shape depends on the filters given):
- * a SELECT goes to the database's reader when it has one, as compile-once SELECTs do.
+ * a SELECT goes to the database's reader when it has one, as compile-once SELECTs do, and with
+ * `unbounded` (its answer's size has no bound) to a read worker.
  */
-export async function run<Row>(db: Executor, query: Query<Row>): Promise<Row[]> {
+export async function run<Row>(db: Executor, query: Query<Row>, { unbounded = false } = {}): Promise<Row[]> {
   const compiled = compile(db, query);
   const read = isSelect(compiled) ? readerOf(db) : undefined;
-  return read ? (read(compiled.sql, compiled.parameters) as Row[]) : (await db.executeQuery(compiled)).rows;
+  if (!read) return (await db.executeQuery(compiled)).rows;
+  return (unbounded ? await read.later(compiled.sql, compiled.parameters) : read.now(compiled.sql, compiled.parameters)) as Row[];
 }

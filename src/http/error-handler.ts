@@ -48,7 +48,7 @@ export function errorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = toEnvelope(error);
     if (error instanceof HttpError && error.headers) reply.headers(error.headers);
-    if (body?.code === 503) {
+    if (unavailable(error)) {
       request.log.warn({ err: error }, 'the database could not serve the request');
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     }

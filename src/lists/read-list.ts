@@ -9,12 +9,16 @@ export interface ListPage<T> {
   found: boolean;
 }
 
-/** Runs a list's two statements at once: the page's rows (`body` JSON each) and its count. */
+/**
+ * Runs a list's two statements at once: the page's rows (`body` JSON each) and its count. Both may
+ * take long on a big catalog (a page's nested rows; a count through a filter), so on SQLite they run
+ * on the read workers, not on the thread that answers every other request.
+ */
 export async function readList<T>(
   db: Executor,
   rows: Query<{ body: unknown }>,
   count: Query<{ total: number; found: number }>,
 ): Promise<ListPage<T>> {
-  const [page, [counted]] = await Promise.all([run(db, rows), run(db, count)]);
+  const [page, [counted]] = await Promise.all([run(db, rows, { unbounded: true }), run(db, count, { unbounded: true })]);
   return { json: arrayJson<T>(page), total: counted?.total ?? 0, found: counted?.found === 1 };
 }
