@@ -42,7 +42,8 @@ export interface Database {
 /** Bounds every wait on the database well inside the 2 s in which a request is answered 503 at worst. */
 const WAIT_MS = 1000;
 const STATEMENT_TIMEOUT_MS = 1500;
-const READ_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+/** One core is left to the thread that answers requests; the others read. */
+const READ_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /**
  * Opens the database `config` names. SQLite opens its file here, so a file that cannot be used fails

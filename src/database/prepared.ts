@@ -1,5 +1,6 @@
 import { RawNode, SelectQueryNode, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import { readerOf } from './reader.js';
+import { arrayJson, type JsonBytes, type JsonText } from './sql-flavor.js';
 
 /** Anything that runs a compiled query: the database, or a transaction of it. */
 export type Executor = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
@@ -76,4 +77,16 @@ export async function run<Row>(db: Executor, query: Query<Row>, { unbounded = fa
   const read = isSelect(compiled) ? readerOf(db) : undefined;
   if (!read) return (await db.executeQuery(compiled)).rows;
   return (unbounded ? await read.later(compiled.sql, compiled.parameters) : read.now(compiled.sql, compiled.parameters)) as Row[];
+}
+
+/**
+ * The rows' `body` JSON (one JSON text per row) as one JSON array: on a SQLite file, assembled on a
+ * read worker and handed over as bytes without a copy, so the thread that answers requests only sends
+ * them; elsewhere, joined from the rows.
+ */
+export async function runJsonArray<T>(db: Executor, query: Query<{ body: unknown }>): Promise<JsonText<T[]> | JsonBytes<T[]>> {
+  const compiled = compile(db, query);
+  const read = readerOf(db);
+  if (read) return read.laterJsonArray(compiled.sql, compiled.parameters);
+  return arrayJson<T>((await db.executeQuery(compiled)).rows);
 }

@@ -3,7 +3,7 @@ import type { ReadAnswer, ReadRequest } from './read-worker.js';
 import { DatabaseUnavailable } from './unavailable.js';
 
 interface Pending {
-  resolve(rows: unknown[]): void;
+  resolve(result: unknown[] | Uint8Array): void;
   reject(error: Error): void;
 }
 
@@ -48,8 +48,8 @@ export function openReadWorkers(file: string, count: number, { heapMb = 256 } = 
     worker.on('message', (answer: ReadAnswer) => {
       const pending = slot.pending.get(answer.id);
       slot.pending.delete(answer.id);
-      if ('rows' in answer) pending?.resolve(answer.rows);
-      else pending?.reject(rebuilt(answer.error));
+      if ('error' in answer) pending?.reject(rebuilt(answer.error));
+      else pending?.resolve('rows' in answer ? answer.rows : answer.json);
     });
     const fail = (error: Error) => {
       if (slot.worker !== worker) return;
@@ -63,17 +63,23 @@ export function openReadWorkers(file: string, count: number, { heapMb = 256 } = 
     return worker;
   };
 
+  const send = (request: Omit<ReadRequest, 'id'>): Promise<unknown[] | Uint8Array> => {
+    if (closed) return Promise.reject(new DatabaseUnavailable('the database is closed'));
+    const slot = slots.reduce((least, each) => (each.pending.size < least.pending.size ? each : least));
+    const worker = slot.worker ?? start(slot);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...request } satisfies ReadRequest);
+    });
+  };
+
   return {
-    read(sql: string, parameters: readonly unknown[]): Promise<unknown[]> {
-      if (closed) return Promise.reject(new DatabaseUnavailable('the database is closed'));
-      const slot = slots.reduce((least, each) => (each.pending.size < least.pending.size ? each : least));
-      const worker = slot.worker ?? start(slot);
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
-        worker.postMessage({ id, sql, parameters: [...parameters] } satisfies ReadRequest);
-      });
-    },
+    /** The rows of a SELECT. */
+    read: async (sql: string, parameters: readonly unknown[]) => (await send({ sql, parameters: [...parameters] })) as unknown[],
+    /** The `body` JSON of a SELECT's rows as one JSON array, in UTF-8 bytes. */
+    readJsonArray: async (sql: string, parameters: readonly unknown[]) =>
+      (await send({ sql, parameters: [...parameters], jsonArray: true })) as Uint8Array,
     async close(): Promise<void> {
       closed = true;
       const stopped = Promise.all(slots.map((slot) => slot.worker?.terminate()));

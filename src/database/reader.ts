@@ -9,6 +9,8 @@ export interface Reader {
   now(sql: string, parameters: readonly unknown[]): unknown[];
   /** On a read worker: for reads whose size has no bound (a page of rows with their nested rows). */
   later(sql: string, parameters: readonly unknown[]): Promise<unknown[]>;
+  /** On a read worker, the rows' `body` JSON as one JSON array in UTF-8 bytes (see `readJsonArray`). */
+  laterJsonArray(sql: string, parameters: readonly unknown[]): Promise<Uint8Array>;
 }
 
 const READER_BUSY_TIMEOUT_MS = 100;
@@ -39,6 +41,10 @@ export function openReader(db: object, file: string, workers: number, onQuery?: 
     later: async (sql, parameters) => {
       const started = performance.now();
       return timed(sql, parameters, started, await pool.read(sql, parameters));
+    },
+    laterJsonArray: async (sql, parameters) => {
+      const started = performance.now();
+      return timed(sql, parameters, started, await pool.readJsonArray(sql, parameters));
     },
   });
   const ping = connection.prepare('SELECT 1');

@@ -1,10 +1,10 @@
 import type { Executor, Query } from '../database/prepared.js';
-import { run } from '../database/prepared.js';
-import { arrayJson, type JsonText } from '../database/sql-flavor.js';
+import { run, runJsonArray } from '../database/prepared.js';
+import type { JsonBytes, JsonText } from '../database/sql-flavor.js';
 
 /** A page of a list as the JSON the database wrote, the filtered total, and whether its parent exists. */
 export interface ListPage<T> {
-  json: JsonText<T[]>;
+  json: JsonText<T[]> | JsonBytes<T[]>;
   total: number;
   found: boolean;
 }
@@ -19,6 +19,6 @@ export async function readList<T>(
   rows: Query<{ body: unknown }>,
   count: Query<{ total: number; found: number }>,
 ): Promise<ListPage<T>> {
-  const [page, [counted]] = await Promise.all([run(db, rows, { unbounded: true }), run(db, count, { unbounded: true })]);
-  return { json: arrayJson<T>(page), total: counted?.total ?? 0, found: counted?.found === 1 };
+  const [json, [counted]] = await Promise.all([runJsonArray<T>(db, rows), run(db, count, { unbounded: true })]);
+  return { json, total: counted?.total ?? 0, found: counted?.found === 1 };
 }
