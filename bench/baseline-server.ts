@@ -3,7 +3,7 @@
 // No framework, no validation, no logging: whatever Junction adds on top is measured against this.
 // Env: DATABASE_URL (sqlite:PATH or postgres://…), PORT.
 import http from 'node:http';
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from '../src/database/sqlite-driver.js';
 import pg from 'pg';
 
 const url = process.env.DATABASE_URL ?? '';

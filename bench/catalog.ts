@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from '../src/database/sqlite-driver.js';
 import pg from 'pg';
 import type { SeedOptions } from '../src/cli/seed.js';
 import { ROOT } from './server.js';

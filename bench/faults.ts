@@ -2,7 +2,7 @@
 // from outside. A prober in its own process measures /health and GET /item/{id} meanwhile.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from '../src/database/sqlite-driver.js';
 import autocannon from 'autocannon';
 import type { Pools } from './catalog.js';
 import type { ProbeRequest, ProbeSpec, Sample } from './probe.js';

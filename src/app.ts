@@ -14,21 +14,25 @@ import { errorHandling } from './http/error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './http/protocol-errors.js';
 import { health } from './http/health.js';
 import { idempotency } from './http/idempotency.js';
+import { Pagination } from './http/pagination.js';
 import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
 import { trackMethods } from './http/method-not-allowed.js';
 import { ErrorEnvelope, Message } from './http/schemas.js';
 import { security } from './http/security.js';
+import { answerRequestIds, requestId } from './http/request-id.js';
 import { validatorCompilers } from './http/validators.js';
 import { PlainItem } from './items/plain.js';
 import { Item } from './items/schemas.js';
 import { Link } from './links/heroes-teams.js';
 import { resources } from './resources.js';
+import type { Metrics } from './metrics/metrics.js';
+import { metricsEndpoint } from './metrics/metrics-route.js';
 import { PlainStore } from './stores/plain.js';
 import { Store } from './stores/schemas.js';
 import { PlainTag } from './tags/plain.js';
 import { Tag, TagAndItem } from './tags/schemas.js';
 import { Team, TeamWithHeroes } from './teams/schemas.js';
-import { AccessToken, Tokens, User } from './users/schemas.js';
+import { Tokens, User } from './users/schemas.js';
 
 export interface AppOptions {
   database: Database;
@@ -42,12 +46,16 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** How many requests of each cost run at once and wait for a turn (see `admissionControl`). */
   admission?: AdmissionLimits;
+  /** Where clients reach the service, for the API document; by default where each request came to. */
+  publicUrl?: string;
+  /** Metrics at GET /metrics (METRICS=1), behind `token` when there is one; none by default. */
+  metrics?: { metrics: Metrics; token?: string };
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
 const SHAPES = [
   ...[ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem],
-  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Tokens, AccessToken],
+  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Tokens, Pagination],
 ];
 
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
@@ -67,10 +75,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeoutMs / 4)),
     },
     schemaController: validatorCompilers(),
+    genReqId: requestId,
+    requestIdHeader: false,
     // While shutting down, requests on open connections are still served (Fastify's 503 has no envelope).
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  answerRequestIds(app);
   for (const shape of SHAPES) app.addSchema(shape);
   errorHandling(app);
   jsonBodyParser(app);
@@ -81,8 +92,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   authentication(app, issuer, revoked);
   documentErrors(app);
   const answerOtherMethods = trackMethods(app);
-  await docs(app);
+  await docs(app, { publicUrl: options.publicUrl });
 
+  if (options.metrics) metricsEndpoint(app, { ...options.metrics, poolCounts: database.poolCounts });
   const { shedding } = admissionControl(app, admission);
   health(app, { database, shedding });
   await resources(app, { database, issuer, revoked, authRateLimit, idempotent: idempotency(database, secret) });

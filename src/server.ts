@@ -6,10 +6,24 @@ import { openMigrated } from './database/migrate.js';
 import { logSql } from './database/sql-log.js';
 import { jwtSecret } from './config/secret.js';
 import { ensureAdmin } from './users/admin.js';
+import type { QueryEvent } from './database/connection.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { startReport } from './start-report.js';
+import { VERSION } from './version.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export const createLogger = (config: Config): Logger => pino({ level: config.logLevel });
+
+/** What sees every statement: the SQL echo (LOG_SQL) and the statement timings of the metrics. */
+function queryObservers(config: Config, logger: Logger, metrics?: Metrics): ((event: QueryEvent) => void) | undefined {
+  const echo = config.logSql ? logSql(logger) : undefined;
+  if (!echo || !metrics) return echo ?? metrics?.query;
+  return (event) => {
+    echo(event);
+    metrics.query(event);
+  };
+}
 
 /**
  * Opens the database, brings its schema up to date, makes sure the configured admin exists, and serves
@@ -18,16 +32,27 @@ export const createLogger = (config: Config): Logger => pino({ level: config.log
  */
 export async function serve(config: Config, logger = createLogger(config)): Promise<void> {
   const secret = jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
-  const { database } = await openMigrated(config.database, { onQuery: config.logSql ? logSql(logger) : undefined });
+  const metrics = config.metrics ? createMetrics() : undefined;
+  const { database, applied } = await openMigrated(config.database, { onQuery: queryObservers(config, logger, metrics) });
   if (config.admin) await ensureAdmin(database, config.admin);
   const app = await buildApp({
     database,
-    secret,
+    secret: secret.key,
     logger,
     corsOrigins: config.corsOrigins,
     authRateLimit: config.authRateLimit,
     requestTimeoutMs: config.requestTimeoutMs,
+    publicUrl: config.publicUrl,
+    metrics: metrics && { metrics, token: config.metrics?.token },
   });
+  const report = startReport({
+    version: VERSION,
+    database: config.database,
+    applied: applied.map((result) => result.migrationName),
+    secret: secret.source,
+    metrics: config.metrics,
+  });
+  logger.info(report.fields, report.message);
   await app.listen({ port: config.port, host: config.host });
 
   let stopping = false;
@@ -48,8 +73,10 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
     clearTimeout(force);
     logger.info('stopped');
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // Not `once`: a second signal (Ctrl-C reaches node from the terminal and again from npm) must not kill
+  // the process while it finishes the requests in flight.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** Runs `main`, and stops the process with a clear line when the configuration or start-up fails. */

@@ -74,8 +74,14 @@ export function tokenIssuer(secret: Uint8Array) {
       access_token: await sign('access', user, true),
       refresh_token: await sign('refresh', user, false),
     }),
-    /** A new access token from a refresh token: not fresh, as the user did not give a password. */
-    refreshed: (user: { id: number; isAdmin: boolean }) => sign('access', user, false),
+    /**
+     * New tokens for a refresh token (which the caller revokes): an access token that is not fresh, as
+     * the user gave no password, and a new refresh token, so a client always has one that works.
+     */
+    refreshed: async (user: { id: number; isAdmin: boolean }) => ({
+      access_token: await sign('access', user, false),
+      refresh_token: await sign('refresh', user, false),
+    }),
     verify,
   };
 }

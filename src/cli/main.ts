@@ -1,12 +1,15 @@
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { openMigrated } from '../database/migrate.js';
 import { logSql } from '../database/sql-log.js';
 import { createLogger, runOrExit, serve } from '../server.js';
+import { backupSqlite, pgDumpCommand } from './backup.js';
 import { echoSql } from './sql-echo.js';
 import { checkSeedOptions, seedCatalog, type SeedOptions } from './seed.js';
 import { runTutorial } from './tutorial.js';
 import { ensureAdmin } from '../users/admin.js';
+import { VERSION } from '../version.js';
 
 /** Standard input, up to its end, without the final newline. */
 async function readStdin(): Promise<string> {
@@ -17,6 +20,7 @@ async function readStdin(): Promise<string> {
 
 const program = new Command('junction')
   .description('Junction: a REST API for many-to-many data. Configuration comes from the environment (see README).')
+  .version(VERSION, '-V, --version', "print Junction's version")
   .showHelpAfterError();
 
 program
@@ -66,6 +70,30 @@ program
       } finally {
         await database.close();
       }
+    }),
+  );
+
+program
+  .command('backup')
+  .description(
+    'Copy the SQLite database (DATABASE_URL) to FILE while the service runs: a consistent snapshot (SQLite\'s ' +
+      'online backup), owner-only, checked with PRAGMA integrity_check before success is reported. On PostgreSQL, ' +
+      'prints the pg_dump command to use instead.',
+  )
+  .argument('<file>', 'the backup file to write')
+  .option('--overwrite', 'replace FILE if it exists')
+  .action((file: string, options: { overwrite?: boolean }) =>
+    runOrExit(async () => {
+      const config = loadConfig();
+      if (config.database.kind === 'postgres') {
+        throw new Error(
+          `the database is PostgreSQL: back it up with pg_dump (it takes the password from PGPASSWORD or ~/.pgpass):\n  ${pgDumpCommand(config.database.url, file)}`,
+        );
+      }
+      const { destination, pages, bytes } = await backupSqlite(config.database.path, file, options);
+      process.stdout.write(
+        `backed up ${path.resolve(config.database.path)} to ${destination}: ${pages} pages, ${bytes} bytes; integrity check: ok\n`,
+      );
     }),
   );
 

@@ -21,6 +21,10 @@ export interface Config {
   authRateLimit: number;
   /** How long a request may take to arrive (REQUEST_TIMEOUT_MS) before it is answered 408. */
   requestTimeoutMs: number;
+  /** PUBLIC_URL: where clients reach the service (the API document's `servers`); by default, where each request came to. */
+  publicUrl?: string;
+  /** GET /metrics: on with METRICS=1 or a METRICS_TOKEN, which a scrape must then send as its bearer token. */
+  metrics?: { token?: string };
 }
 
 /** A setting that cannot work: the process prints it and stops before doing anything. */
@@ -79,6 +83,24 @@ function parsePositiveInteger(name: string, value: string | undefined, fallback:
   return Number(value);
 }
 
+function parsePublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError(`PUBLIC_URL must be an http:// or https:// URL without query or fragment (got "${value}")`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function parseMetrics(enabled: string | undefined, token: string | undefined): Config['metrics'] {
+  if (token) {
+    // A bearer token is one word of visible ASCII (RFC 6750).
+    if (!/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('METRICS_TOKEN must be visible ASCII characters, without spaces');
+    return { token };
+  }
+  return parseFlag('METRICS', enabled) ? {} : undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = env.DATA_DIR || DEFAULT_DATA_DIR;
   return {
@@ -94,5 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     authRateLimit: parsePositiveInteger('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 10),
     requestTimeoutMs: parsePositiveInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    metrics: parseMetrics(env.METRICS, env.METRICS_TOKEN),
   };
 }

@@ -37,6 +37,8 @@ export interface Database {
   /** Resolves when the database takes writes now (its write lock can be had, its disk has room). */
   writable(): Promise<void>;
   close(): Promise<void>;
+  /** The connection pool's counts, where there is one (PostgreSQL). */
+  poolCounts?(): { total: number; idle: number; waiting: number };
 }
 
 /** Bounds every wait on the database well inside the 2 s in which a request is answered 503 at worst. */
@@ -88,6 +90,7 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
       flavor: flavors.postgres,
       ping: postgres.ping,
       writable: postgres.writable,
+      poolCounts: postgres.counts,
       close: async () => {
         await postgres.close();
         await db.destroy();

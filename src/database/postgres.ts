@@ -49,5 +49,7 @@ export function openPostgres(url: string, bounds: PostgresBounds) {
       if (rows[0]?.standby) throw new DatabaseUnavailable('the PostgreSQL server is a read-only standby');
     },
     close: () => health.end(),
+    /** The request pool's connections and waiters, for the metrics. */
+    counts: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }

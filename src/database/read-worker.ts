@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from './sqlite-driver.js';
 import { cachingStatements } from './sqlite-statements.js';
 
 /**

@@ -1,4 +1,4 @@
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from './sqlite-driver.js';
 import type { QueryEvent } from './connection.js';
 import { openReadWorkers } from './read-workers.js';
 import { cachingStatements } from './sqlite-statements.js';

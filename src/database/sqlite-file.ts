@@ -23,13 +23,14 @@ function existingAncestor(file: string, folder: string) {
 /**
  * Makes the folder of `file` one level at a time: Node's recursive mkdir never returns when a parent
  * exists but cannot hold folders (anything under /proc), and this way the failing folder is named.
+ * Folders it makes are its owner's only: they hold the data.
  */
 function makeFolder(file: string, folder: string): void {
   const { existing, isFolder, missing } = existingAncestor(file, folder);
   if (!isFolder) throw cannotOpen(file, `${existing} is not a folder`);
   for (const child of missing) {
     try {
-      fs.mkdirSync(child);
+      fs.mkdirSync(child, { mode: 0o700 });
     } catch (error) {
       // Another process starting at the same time may have made it first.
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(child).isDirectory()) continue;
@@ -42,7 +43,8 @@ function makeFolder(file: string, folder: string): void {
  * Makes sure SQLite can use `file`: its folder exists (made if need be) and takes new files (WAL keeps
  * two beside the database), and the file opens for writing (made empty if new, which SQLite reads as
  * an empty database). A path that cannot work fails here, naming the path and the reason, instead of
- * SQLite's bare "unable to open database file".
+ * SQLite's bare "unable to open database file". A new file is its owner's only (0600), and so are the
+ * `-wal` and `-shm` files SQLite makes beside it, which take the database file's permissions.
  */
 export function prepareSqliteFile(file: string): void {
   const folder = path.dirname(path.resolve(file));
@@ -53,7 +55,7 @@ export function prepareSqliteFile(file: string): void {
     throw cannotOpen(file, `the folder ${folder} is not writable: ${systemReason(error as NodeJS.ErrnoException)}`);
   }
   try {
-    fs.closeSync(fs.openSync(file, 'a'));
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
   } catch (error) {
     const problem = error as NodeJS.ErrnoException;
     if (problem.code === 'EISDIR') throw cannotOpen(file, 'it is a folder');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from './sqlite-driver.js';
 import { sql, type Kysely } from 'kysely';
 import { prepareSqliteFile } from './sqlite-file.js';
 import { cachingStatements } from './sqlite-statements.js';

@@ -6,7 +6,7 @@ import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
 import { listQuery } from '../lists/list-query.js';
 import { heroList } from './list.js';
 import { sendJson } from '../http/send-json.js';
-import { IdParams, Message, ref } from '../http/schemas.js';
+import { described, IdParams, Message, ref } from '../http/schemas.js';
 import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import { linkedTo } from '../links/linked-to.js';
 import type { HeroRepository } from './repository.js';
@@ -22,11 +22,12 @@ export async function heroRoutes(app: App, { heroes, idempotent }: { heroes: Her
     {
       config: { auth: {} },
       schema: {
+        operationId: 'createHero',
         tags,
         summary: 'Create a hero, with its teams in the same transaction',
         headers: IdempotencyHeaders,
         body: HeroCreate,
-        response: { 201: ref(HeroWithTeams), ...errors(404) },
+        response: { 201: described(ref(HeroWithTeams), 'The hero, created, with its teams.'), ...errors(404) },
       },
     },
     async (request, reply) =>
@@ -40,7 +41,15 @@ export async function heroRoutes(app: App, { heroes, idempotent }: { heroes: Her
 
   app.get(
     '/heroes',
-    { schema: { tags, summary: 'List heroes, filtered and sorted', querystring: HeroesQuery.schema, response: { 200: Type.Array(ref(Hero)) } } },
+    {
+      schema: {
+        operationId: 'listHeroes',
+        tags,
+        summary: 'List heroes, filtered and sorted',
+        querystring: HeroesQuery.schema,
+        response: { 200: Type.Array(ref(Hero), { description: 'A page of heroes.' }) },
+      },
+    },
     async (request, reply) => {
       const filters = HeroesQuery.parse(request.query);
       return pageBy(request.query, reply, (page) => heroes.list(page, filters));
@@ -49,7 +58,15 @@ export async function heroRoutes(app: App, { heroes, idempotent }: { heroes: Her
 
   app.get(
     '/heroes/:hero_id',
-    { schema: { tags, summary: 'Get a hero with its teams', params: HeroParams, response: { 200: ref(HeroWithTeams) } } },
+    {
+      schema: {
+        operationId: 'getHero',
+        tags,
+        summary: 'Get a hero with its teams',
+        params: HeroParams,
+        response: { 200: described(ref(HeroWithTeams), 'The hero, with its teams.') },
+      },
+    },
     async (request, reply) => sendJson(reply, found(await heroes.json(request.params.hero_id), 'Hero not found.')),
   );
 
@@ -57,7 +74,14 @@ export async function heroRoutes(app: App, { heroes, idempotent }: { heroes: Her
     '/heroes/:hero_id',
     {
       config: { auth: {} },
-      schema: { tags, summary: 'Change a hero', params: HeroParams, body: HeroUpdate, response: { 200: ref(Hero) } },
+      schema: {
+        operationId: 'updateHero',
+        tags,
+        summary: 'Change a hero',
+        params: HeroParams,
+        body: HeroUpdate,
+        response: { 200: described(ref(Hero), 'The hero, changed.') },
+      },
     },
     async (request) => found(await heroes.update(request.params.hero_id, request.body), 'Hero not found.'),
   );
@@ -66,7 +90,13 @@ export async function heroRoutes(app: App, { heroes, idempotent }: { heroes: Her
     '/heroes/:hero_id',
     {
       config: { auth: { admin: true } },
-      schema: { tags, summary: 'Delete a hero and its team links (admins)', params: HeroParams, response: { 200: ref(Message) } },
+      schema: {
+        operationId: 'deleteHero',
+        tags,
+        summary: 'Delete a hero and its team links (admins)',
+        params: HeroParams,
+        response: { 200: described(ref(Message), 'The hero was deleted.') },
+      },
     },
     async (request) => {
       if (!(await heroes.remove(request.params.hero_id))) throw notFound('Hero not found.');

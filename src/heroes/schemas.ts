@@ -21,8 +21,11 @@ export const HeroCreate = Input({
   secret_name: Text,
   age: Type.Optional(Age),
   teams: Type.Optional(Type.Array(LinkTo('team_id'), { maxItems: 100 })),
-});
+}, 'HeroCreate');
 export type HeroCreate = Static<typeof HeroCreate>;
 
-export const HeroUpdate = Input({ name: Type.Optional(Text), secret_name: Type.Optional(Text), age: Type.Optional(Age) });
+export const HeroUpdate = Input(
+  { name: Type.Optional(Text), secret_name: Type.Optional(Text), age: Type.Optional(Age) },
+  'HeroUpdate',
+);
 export type HeroUpdate = Static<typeof HeroUpdate>;

@@ -7,7 +7,9 @@ export interface Schema {
   anyOf?: Schema[];
 }
 
-const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+/** A number written as text, as a JSON body may spell one (`"20"`, `" 9.99 "`, `"1e3"`). A JSON Schema pattern too. */
+export const NUMERIC_TEXT = '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*$';
+const NUMERIC = new RegExp(NUMERIC_TEXT);
 
 /** How integers are written where each is read: any number a JSON body may spell, or decimal digits only. */
 const INTEGERS = {
@@ -54,6 +56,33 @@ export function coerceNumbers(schema: Schema, value: unknown, resolve: (ref: str
     }
   }
   return value;
+}
+
+/** A JSON Schema, as far as widening it goes. */
+type AnySchema = Schema & Record<string, unknown>;
+
+const NUMERIC_STRING = { type: 'string', pattern: NUMERIC_TEXT, description: 'The number written as a string, e.g. "20".' };
+
+/**
+ * The schema of the bodies that `coerceNumbers` turns into values of `schema`: wherever a number is
+ * wanted, a numeric string too (`anyOf` the field and a string of `NUMERIC_TEXT`). It is what the API
+ * accepts, for the document, so that a validator of requests (Prism, say) agrees with the service;
+ * a numeric string that is out of the field's bounds is still refused by the service.
+ */
+export function acceptedInput(schema: AnySchema, resolve: (ref: string) => Schema | undefined): AnySchema {
+  const target = (schema.$ref ? resolve(schema.$ref) : schema) as AnySchema | undefined;
+  if (!target) return schema;
+  if (accepts(target, 'number') || accepts(target, 'integer')) {
+    const { description, anyOf, ...rest } = target;
+    const branches = anyOf ? [...anyOf, NUMERIC_STRING] : [rest, NUMERIC_STRING];
+    return { ...(anyOf ? rest : {}), ...(description === undefined ? {} : { description }), anyOf: branches };
+  }
+  if (target.items) return { ...target, items: acceptedInput(target.items as AnySchema, resolve) };
+  if (target.properties) {
+    const properties = Object.entries(target.properties).map(([key, property]) => [key, acceptedInput(property as AnySchema, resolve)]);
+    return { ...target, properties: Object.fromEntries(properties) };
+  }
+  return target;
 }
 
 /**

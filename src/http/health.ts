@@ -30,19 +30,28 @@ async function check(log: FastifyBaseLogger, what: string, run: () => Promise<vo
  * request can hold up.
  */
 export function health(app: FastifyInstance, { database, shedding }: HealthOptions): void {
-  const schema = (summary: string) => ({ tags: ['health'], summary, response: { 200: Ok, ...errors(503) } });
+  const schema = (operationId: string, summary: string, ok: string) => ({
+    operationId,
+    tags: ['health'],
+    summary,
+    response: { 200: { ...Ok, description: ok }, ...errors(503) },
+  });
   const config = { cost: 'free' as const };
 
-  app.get('/health', { config, schema: schema('Whether the service and its database answer') }, async (request) => {
+  app.get('/health', { config, schema: schema('getHealth', 'Whether the service and its database answer', 'The service and its database answer.') }, async (request) => {
     await check(request.log, 'the database is not answering', database.ping);
     return OK;
   });
 
-  app.get('/health/live', { config, schema: schema('Whether the process answers (liveness)') }, async () => OK);
+  app.get('/health/live', { config, schema: schema('getLiveness', 'Whether the process answers (liveness)', 'The process answers.') }, async () => OK);
 
   app.get(
     '/health/ready',
-    { config, schema: schema('Whether the service should get traffic: the database answers and takes writes, no load is shed (readiness)') },
+    { config, schema: schema(
+        'getReadiness',
+        'Whether the service should get traffic: the database answers and takes writes, no load is shed (readiness)',
+        'The service is ready for traffic.',
+      ) },
     async (request) => {
       if (shedding()) throw new HttpError(503, 'The service is shedding load.');
       await check(request.log, 'the database is not answering', database.ping);

@@ -21,14 +21,29 @@ export const toPage = ({ page = 1, page_size = DEFAULT_PAGE_SIZE }: PageQuery): 
   offset: (page - 1) * page_size,
 });
 
+const Count = Type.Integer({ minimum: 0 });
+const PageNumber = Type.Integer({ minimum: 1 });
+
+/** What the `X-Pagination` header holds (as JSON). An empty list has only the totals; a page past the end no `page`. */
+export const Pagination = Type.Object(
+  {
+    total: Count,
+    total_pages: Count,
+    first_page: Type.Optional(PageNumber),
+    last_page: Type.Optional(PageNumber),
+    page: Type.Optional(PageNumber),
+    previous_page: Type.Optional(PageNumber),
+    next_page: Type.Optional(PageNumber),
+  },
+  { $id: 'Pagination', description: "A list's page counts, as flask-smorest's X-Pagination header gives them." },
+);
+export type Pagination = Static<typeof Pagination>;
+
 /** The `X-Pagination` header, as flask-smorest writes it. */
-export function paginationMetadata(
-  { page = 1, page_size = DEFAULT_PAGE_SIZE }: PageQuery,
-  total: number,
-): Record<string, number> {
+export function paginationMetadata({ page = 1, page_size = DEFAULT_PAGE_SIZE }: PageQuery, total: number): Pagination {
   if (total === 0) return { total: 0, total_pages: 0 };
   const last = Math.ceil(total / page_size);
-  const metadata: Record<string, number> = { total, total_pages: last, first_page: 1, last_page: last };
+  const metadata: Pagination = { total, total_pages: last, first_page: 1, last_page: last };
   if (page <= last) {
     metadata.page = page;
     if (page > 1) metadata.previous_page = page - 1;

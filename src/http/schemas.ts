@@ -42,6 +42,12 @@ export const ErrorEnvelope = Type.Object(
 
 export const Message = Type.Object({ message: Type.String() }, { $id: 'Message' });
 
-/** Input objects refuse fields they do not know (marshmallow's `Unknown field.`). */
-export const Input = <T extends Parameters<typeof Type.Object>[0]>(properties: T) =>
-  Type.Object(properties, { additionalProperties: false });
+/**
+ * Input objects refuse fields they do not know (marshmallow's `Unknown field.`). A request body has a
+ * `title`: its component's name in the API document.
+ */
+export const Input = <T extends Parameters<typeof Type.Object>[0]>(properties: T, title?: string) =>
+  Type.Object(properties, { additionalProperties: false, ...(title ? { title } : {}) });
+
+/** A response schema with what the answer means: the API document's description of the answer. */
+export const described = <T extends TSchema>(schema: T, description: string): T => ({ ...schema, description });

@@ -7,7 +7,7 @@ import { listQuery } from '../lists/list-query.js';
 import { sendList } from '../lists/send-list.js';
 import { PlainItem } from './plain.js';
 import { itemList } from './list.js';
-import { IdParams, Message, ref } from '../http/schemas.js';
+import { described, IdParams, Message, ref } from '../http/schemas.js';
 import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import type { App } from '../http/app-types.js';
 import { principal } from '../auth/authenticate.js';
@@ -31,7 +31,15 @@ interface Deps {
 export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) {
   app.get(
     '/item',
-    { schema: { tags, summary: 'List items, filtered and sorted', querystring: ItemsQuery.schema, response: { 200: Type.Array(ref(Item)) } } },
+    {
+      schema: {
+        operationId: 'listItems',
+        tags,
+        summary: 'List items, filtered and sorted',
+        querystring: ItemsQuery.schema,
+        response: { 200: Type.Array(ref(Item), { description: 'A page of items.' }) },
+      },
+    },
     async (request, reply) => {
       const filters = ItemsQuery.parse(request.query);
       return sendList(reply, request.query, await items.list(toPage(request.query), filters));
@@ -42,11 +50,12 @@ export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) 
     '/store/:store_id/item',
     {
       schema: {
+        operationId: 'listStoreItems',
         tags,
         summary: "List a store's items, filtered and sorted",
         params: StoreParams,
         querystring: StoreItemsQuery.schema,
-        response: { 200: Type.Array(ref(PlainItem)) },
+        response: { 200: Type.Array(ref(PlainItem), { description: "A page of the store's items." }) },
       },
     },
     async (request, reply) => {
@@ -62,11 +71,12 @@ export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) 
       // A fresh token, as in the original: a refreshed one is not enough to add stock.
       config: { auth: { fresh: true } },
       schema: {
+        operationId: 'createItem',
         tags,
         summary: "Create an item in a store (the store's owner or an admin; a fresh token)",
         headers: IdempotencyHeaders,
         body: ItemCreate,
-        response: { 201: ref(Item), ...errors(403, 404) },
+        response: { 201: described(ref(Item), 'The item, created.'), ...errors(403, 404) },
       },
     },
     async (request, reply) => {
@@ -80,7 +90,7 @@ export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) 
 
   app.get(
     '/item/:item_id',
-    { schema: { tags, summary: 'Get an item', params: ItemParams, response: { 200: ref(Item) } } },
+    { schema: { operationId: 'getItem', tags, summary: 'Get an item', params: ItemParams, response: { 200: described(ref(Item), 'The item.') } } },
     async (request, reply) => sendJson(reply, found(await items.json(request.params.item_id), 'Item not found.')),
   );
 
@@ -88,11 +98,12 @@ export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) 
     '/item/:item_id',
     {
       schema: {
+        operationId: 'updateItem',
         tags,
         summary: "Change an item's name or price (its store's owner or an admin)",
         params: ItemParams,
         body: ItemUpdate,
-        response: { 200: ref(Item), ...errors(403) },
+        response: { 200: described(ref(Item), 'The item, changed.'), ...errors(403) },
       },
       config: { auth: {} },
     },
@@ -107,10 +118,11 @@ export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) 
     {
       config: { auth: {} },
       schema: {
+        operationId: 'deleteItem',
         tags,
         summary: "Delete an item and its tag links (its store's owner or an admin)",
         params: ItemParams,
-        response: { 200: ref(Message), ...errors(403) },
+        response: { 200: described(ref(Message), 'The item was deleted.'), ...errors(403) },
       },
     },
     async (request) => {

@@ -10,9 +10,9 @@ export const Item = Type.Object(
 );
 export type Item = Static<typeof Item>;
 
-export const ItemCreate = Input({ name: Name, price: Price, store_id: Id });
+export const ItemCreate = Input({ name: Name, price: Price, store_id: Id }, 'ItemCreate');
 export type ItemCreate = Static<typeof ItemCreate>;
 
 /** `store_id` is not accepted: an item stays in its store, which keeps its tag links valid. */
-export const ItemUpdate = Input({ name: Type.Optional(Name), price: Type.Optional(Price) });
+export const ItemUpdate = Input({ name: Type.Optional(Name), price: Type.Optional(Price) }, 'ItemUpdate');
 export type ItemUpdate = Static<typeof ItemUpdate>;

@@ -8,8 +8,8 @@ export const HeroTeamFields = Type.Object({ is_training: Type.Boolean({ default:
 /** heroes ↔ teams through `heroteamlink` (migration 002), a link that carries `is_training`. */
 export const heroesTeams = defineLink({
   table: 'heroteamlink',
-  left: { table: 'hero', column: 'hero_id', name: 'heroes' },
-  right: { table: 'team', column: 'team_id', name: 'teams' },
+  left: { table: 'hero', column: 'hero_id', name: 'heroes', singular: 'hero' },
+  right: { table: 'team', column: 'team_id', name: 'teams', singular: 'team' },
   fields: HeroTeamFields,
 });
 

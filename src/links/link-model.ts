@@ -6,13 +6,15 @@ import type { Tables } from '../database/tables.js';
 import { Input } from '../http/schemas.js';
 
 /**
- * One end of a many-to-many link: the table linked, the link table's column that holds its id, and the
- * plural noun the API calls its rows by (`tags`: the `tags_all` filter, `tag_ids` of a set).
+ * One end of a many-to-many link: the table linked, the link table's column that holds its id, the
+ * plural noun the API calls its rows by (`tags`: the `tags_all` filter, `tag_ids` of a set), and the
+ * noun for one row (`tag`), which with `name` names the link's operations (`linkItemTag`, `listItemTags`).
  */
 export interface LinkEnd {
   table: string;
   column: string;
   name: string;
+  singular: string;
 }
 
 /**
@@ -47,8 +49,8 @@ export interface LinkDeclaration<
   Fields extends TProperties,
 > {
   table: LinkTable;
-  left: { table: LeftTable; column: LeftColumn; name: string };
-  right: { table: RightTable; column: RightColumn; name: string };
+  left: { table: LeftTable; column: LeftColumn; name: string; singular: string };
+  right: { table: RightTable; column: RightColumn; name: string; singular: string };
   scope?: ColumnOf<DB, LinkTable> & ColumnOf<DB, LeftTable> & ColumnOf<DB, RightTable>;
   fields?: keyof Fields extends ColumnOf<DB, LinkTable> ? TObject<Fields> : never;
 }
@@ -77,6 +79,14 @@ export type LinkRowOf<M extends LinkModel> = Record<M['left']['column'] | M['rig
 
 export const otherSide = (side: Side): Side => (side === 'left' ? 'right' : 'left');
 
+const pascal = (noun: string) => noun.replace(/(^|[_\s-]+)(\w)/g, (_match, _gap, letter: string) => letter.toUpperCase());
+
+/** One link seen from `first`, for the names of its operations: `ItemTag`, `TeamHero`. */
+export const pairNoun = (model: LinkModel, first: Side) => pascal(model[first].singular) + pascal(model[otherSide(first)].singular);
+
+/** One end's collection of the other, for the names of its operations: `ItemTags`, `TeamHeroes`. */
+export const endNoun = (model: LinkModel, from: Side) => pascal(model[from].singular) + pascal(model[otherSide(from)].name);
+
 /** The link's own fields: name and schema. */
 export const linkFields = (model: LinkModel) => Object.entries(model.fields?.properties ?? {});
 
@@ -95,8 +105,8 @@ export const plainFields = (model: LinkModel): [string, TSchema][] =>
 export const optionalFields = (model: LinkModel) =>
   Object.fromEntries(plainFields(model).map(([key, schema]) => [key, Type.Optional(schema)]));
 
-/** The link's own fields as a request body (making a link, changing one). */
-export const linkFieldsInput = (model: LinkModel): TObject => Input(optionalFields(model));
+/** The link's own fields as a request body (making a link, changing one), named for the pair (`HeroTeamFields`). */
+export const linkFieldsInput = (model: LinkModel): TObject => Input(optionalFields(model), `${pairNoun(model, 'left')}Fields`);
 
 /** The link's own fields as JSON values of the link row `alias` (booleans as JSON booleans). */
 export function linkFieldColumns(flavor: SqlFlavor, model: LinkModel, alias: string): Columns {

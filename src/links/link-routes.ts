@@ -8,10 +8,10 @@ import { HttpError } from '../http/http-error.js';
 import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import type { Executor } from '../database/prepared.js';
 import { pageBy } from '../http/offset-pagination.js';
-import { IdParams } from '../http/schemas.js';
+import { described, IdParams } from '../http/schemas.js';
 import { listQuery } from '../lists/list-query.js';
 import type { LinkEnds } from './link-ends.js';
-import { otherSide, plainFields, type LinkModel, type LinkRowOf, type Side } from './link-model.js';
+import { endNoun, otherSide, pairNoun, plainFields, type LinkModel, type LinkRowOf, type Side } from './link-model.js';
 import type { LinkChange } from './link-set.js';
 import { setBody } from './set-body.js';
 import type { LinkRefusal, LinkService } from './link-service.js';
@@ -56,7 +56,9 @@ export interface EndRoutes {
  * and `:<right column>`), the refusal messages, and for each verb offered what it answers; then each
  * end's collection of the other (`ends`), listed with `paging`'s parameters. The status codes and the
  * checks are the mechanism's: 201/200 for a new/existing link, 404 for a missing end or link, 400 for
- * ends of different scopes. Linking is a create: it takes an `Idempotency-Key`.
+ * ends of different scopes. So are the operations' names, from the declaration's nouns: `linkItemTag`,
+ * `getTeamHero`, `updateHeroTeam`, `unlinkItemTag` (the end named first in the path first), and
+ * `listItemTags`, `setItemTags` for an end's collection. Linking is a create: it takes an `Idempotency-Key`.
  */
 export interface LinkRoutesSpec<Row> {
   paths: string[];
@@ -87,9 +89,13 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
   const params = IdParams(left.column, right.column);
   const idsOf = (p: Record<string, number>): LinkIds => ({ left: p[left.column]!, right: p[right.column]! });
   const refuse = (refusal: LinkRefusal) => new HttpError(STATUS[refusal], spec.refusals[refusal]);
-  const options = (answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema, headers?: TSchema) => ({
+  /** The operation's name: the verb, then the pair as the path names it (`linkItemTag`, `linkTeamHero`). */
+  const operationId = (verb: string, url: string) =>
+    verb + pairNoun(service.model, url.indexOf(`:${left.column}`) < url.indexOf(`:${right.column}`) ? 'left' : 'right');
+  const options = (verb: string, url: string, answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema, headers?: TSchema) => ({
     config: { auth: answer.auth } as FastifyContextConfig,
     schema: {
+      operationId: operationId(verb, url),
       tags: spec.tags,
       summary: answer.summary,
       params,
@@ -108,11 +114,15 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
     return ids;
   };
 
+  const [one, other] = [left.singular, right.singular];
   for (const url of spec.paths) {
     const { link, read, update, unlink } = spec;
     if (link) {
-      const response = { 200: link.response, 201: link.response };
-      app.post(url, options(link, response, link.body, IdempotencyHeaders), async (request, reply) => {
+      const response = {
+        200: described(link.response, `The ${one} and the ${other} were linked already: nothing changed.`),
+        201: described(link.response, `The ${one} and the ${other} are linked now.`),
+      };
+      app.post(url, options('link', url, link, response, link.body, IdempotencyHeaders), async (request, reply) => {
         const ids = await allowed(link, request);
         return idempotent(request, reply, async (executor) => {
           const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>, executor);
@@ -122,7 +132,8 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
       });
     }
     if (read) {
-      app.get(url, options(read, { 200: read.response }), async (request, reply) => {
+      const response = { 200: described(read.response, `The link of the ${one} and the ${other}.`) };
+      app.get(url, options('get', url, read, response), async (request, reply) => {
         const ids = await allowed(read, request);
         const result = await service.get(ids.left, ids.right);
         if (typeof result === 'string') throw refuse(result);
@@ -130,7 +141,8 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
       });
     }
     if (update) {
-      app.patch(url, options(update, { 200: update.response }, update.body), async (request, reply) => {
+      const response = { 200: described(update.response, `The link, with the fields given changed.`) };
+      app.patch(url, options('update', url, update, response, update.body), async (request, reply) => {
         const ids = await allowed(update, request);
         const result = await service.update(ids.left, ids.right, request.body as Record<string, unknown>);
         if (typeof result === 'string') throw refuse(result);
@@ -138,7 +150,8 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
       });
     }
     if (unlink) {
-      app.delete(url, options(unlink, { 200: unlink.response }), async (request, reply) => {
+      const response = { 200: described(unlink.response, `The ${one} and the ${other} are not linked any more.`) };
+      app.delete(url, options('unlink', url, unlink, response), async (request, reply) => {
         const ids = await allowed(unlink, request);
         const result = await service.unlink(ids.left, ids.right);
         if (typeof result === 'string') throw refuse(result);
@@ -172,11 +185,16 @@ function endRoutes<Row>(app: App, from: Side, end: EndRoutes, ends: LinkEnds, sp
     end.path,
     {
       schema: {
+        operationId: `list${endNoun(ends.model, from)}`,
         tags: spec.tags,
         summary: `The ${far.name} linked to one of the ${near.name}, paginated and filtered as lists of ${far.name} are`,
         params,
         querystring: query.schema,
-        response: { 200: Type.Array(listed(ends.lists[otherSide(from)].shape, ends.model)) },
+        response: {
+          200: Type.Array(listed(ends.lists[otherSide(from)].shape, ends.model), {
+            description: `A page of the ${far.name} linked to the ${near.singular}.`,
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -198,12 +216,13 @@ function endRoutes<Row>(app: App, from: Side, end: EndRoutes, ends: LinkEnds, sp
     {
       config: { auth: set.auth } as FastifyContextConfig,
       schema: {
+        operationId: `set${endNoun(ends.model, from)}`,
         tags: spec.tags,
         summary: `Make the ${far.name} linked to one of the ${near.name} exactly these, in one transaction`,
         params,
         body: body.schema,
         response: {
-          200: set.response,
+          200: described(set.response, `The ${near.singular}, linked to exactly these ${far.name} now.`),
           ...errors(404, ...(spec.refusals.other_scope ? [400] : []), ...(set.authorize || set.allow ? [403] : [])),
         },
       },

@@ -6,7 +6,7 @@ import { listQuery } from '../lists/list-query.js';
 import { sendList } from '../lists/send-list.js';
 import { storeList } from './list.js';
 import { sendJson } from '../http/send-json.js';
-import { IdParams, Message, ref } from '../http/schemas.js';
+import { described, IdParams, Message, ref } from '../http/schemas.js';
 import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import type { App } from '../http/app-types.js';
 import { AuthError } from '../auth/auth-error.js';
@@ -29,7 +29,15 @@ interface Deps {
 export async function storeRoutes(app: App, { stores, owners, idempotent }: Deps) {
   app.get(
     '/store',
-    { schema: { tags, summary: 'List stores, filtered and sorted', querystring: StoresQuery.schema, response: { 200: Type.Array(ref(Store)) } } },
+    {
+      schema: {
+        operationId: 'listStores',
+        tags,
+        summary: 'List stores, filtered and sorted',
+        querystring: StoresQuery.schema,
+        response: { 200: Type.Array(ref(Store), { description: 'A page of stores.' }) },
+      },
+    },
     async (request, reply) => {
       const filters = StoresQuery.parse(request.query);
       return sendList(reply, request.query, await stores.list(toPage(request.query), filters));
@@ -41,11 +49,12 @@ export async function storeRoutes(app: App, { stores, owners, idempotent }: Deps
     {
       config: { auth: {} },
       schema: {
+        operationId: 'createStore',
         tags,
         summary: 'Create a store, owned by the caller',
         headers: IdempotencyHeaders,
         body: StoreCreate,
-        response: { 201: ref(Store), ...errors(400) },
+        response: { 201: described(ref(Store), 'The store, created.'), ...errors(400) },
       },
     },
     async (request, reply) =>
@@ -59,7 +68,7 @@ export async function storeRoutes(app: App, { stores, owners, idempotent }: Deps
 
   app.get(
     '/store/:store_id',
-    { schema: { tags, summary: 'Get a store', params: StoreParams, response: { 200: ref(Store) } } },
+    { schema: { operationId: 'getStore', tags, summary: 'Get a store', params: StoreParams, response: { 200: described(ref(Store), 'The store.') } } },
     async (request, reply) => sendJson(reply, found(await stores.json(request.params.store_id), 'Store not found.')),
   );
 
@@ -68,10 +77,11 @@ export async function storeRoutes(app: App, { stores, owners, idempotent }: Deps
     {
       config: { auth: {} },
       schema: {
+        operationId: 'deleteStore',
         tags,
         summary: 'Delete a store with its items, tags and their links (its owner or an admin)',
         params: StoreParams,
-        response: { 200: ref(Message), ...errors(403) },
+        response: { 200: described(ref(Message), 'The store was deleted.'), ...errors(403) },
       },
     },
     async (request) => {

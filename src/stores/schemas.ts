@@ -10,5 +10,5 @@ export const Store = Type.Object(
 );
 export type Store = Static<typeof Store>;
 
-export const StoreCreate = Input({ name: Name });
+export const StoreCreate = Input({ name: Name }, 'StoreCreate');
 export type StoreCreate = Static<typeof StoreCreate>;

@@ -6,7 +6,7 @@ import { listQuery } from '../lists/list-query.js';
 import { sendList } from '../lists/send-list.js';
 import { tagList } from './list.js';
 import { sendJson } from '../http/send-json.js';
-import { IdParams, Message, ref } from '../http/schemas.js';
+import { described, IdParams, Message, ref } from '../http/schemas.js';
 import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import type { App } from '../http/app-types.js';
 import { principal } from '../auth/authenticate.js';
@@ -24,7 +24,15 @@ const StoreTagsQuery = listQuery(tagList, { paging: PageQuery });
 export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: Ownership; idempotent: Idempotent }) {
   app.get(
     '/tag',
-    { schema: { tags, summary: 'List tags, filtered and sorted', querystring: TagsQuery.schema, response: { 200: Type.Array(ref(Tag)) } } },
+    {
+      schema: {
+        operationId: 'listTags',
+        tags,
+        summary: 'List tags, filtered and sorted',
+        querystring: TagsQuery.schema,
+        response: { 200: Type.Array(ref(Tag), { description: 'A page of tags.' }) },
+      },
+    },
     async (request, reply) => {
       const filters = TagsQuery.parse(request.query);
       return sendList(reply, request.query, await deps.tags.list(toPage(request.query), filters));
@@ -35,11 +43,12 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: O
     '/store/:store_id/tag',
     {
       schema: {
+        operationId: 'listStoreTags',
         tags,
         summary: "List a store's tags, filtered and sorted",
         params: StoreParams,
         querystring: StoreTagsQuery.schema,
-        response: { 200: Type.Array(ref(Tag)) },
+        response: { 200: Type.Array(ref(Tag), { description: "A page of the store's tags." }) },
       },
     },
     async (request, reply) => {
@@ -54,12 +63,13 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: O
     {
       config: { auth: {} },
       schema: {
+        operationId: 'createStoreTag',
         tags,
         summary: "Create a tag in a store (the store's owner or an admin)",
         params: StoreParams,
         headers: IdempotencyHeaders,
         body: TagCreate,
-        response: { 201: ref(Tag), ...errors(400, 403) },
+        response: { 201: described(ref(Tag), 'The tag, created.'), ...errors(400, 403) },
       },
     },
     async (request, reply) => {
@@ -75,7 +85,7 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: O
 
   app.get(
     '/tag/:tag_id',
-    { schema: { tags, summary: 'Get a tag', params: TagParams, response: { 200: ref(Tag) } } },
+    { schema: { operationId: 'getTag', tags, summary: 'Get a tag', params: TagParams, response: { 200: described(ref(Tag), 'The tag.') } } },
     async (request, reply) => sendJson(reply, found(await deps.tags.json(request.params.tag_id), 'Tag not found.')),
   );
 
@@ -84,10 +94,11 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: O
     {
       config: { auth: {} },
       schema: {
+        operationId: 'deleteTag',
         tags,
         summary: "Delete a tag that no item is tagged with (its store's owner or an admin)",
         params: TagParams,
-        response: { 202: ref(Message), ...errors(400, 403) },
+        response: { 202: described(ref(Message), 'The tag was deleted.'), ...errors(400, 403) },
       },
     },
     async (request, reply) => {

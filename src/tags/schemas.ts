@@ -11,7 +11,7 @@ export const Tag = Type.Object(
 );
 export type Tag = Static<typeof Tag>;
 
-export const TagCreate = Input({ name: Name });
+export const TagCreate = Input({ name: Name }, 'TagCreate');
 export type TagCreate = Static<typeof TagCreate>;
 
 export const TagAndItem = Type.Object(

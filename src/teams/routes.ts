@@ -6,7 +6,7 @@ import { OffsetOrPageQuery, pageBy } from '../http/offset-pagination.js';
 import { listQuery } from '../lists/list-query.js';
 import { teamList } from './list.js';
 import { sendJson } from '../http/send-json.js';
-import { IdParams, Message, ref } from '../http/schemas.js';
+import { described, IdParams, Message, ref } from '../http/schemas.js';
 import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import { linkedTo } from '../links/linked-to.js';
 import type { TeamRepository } from './repository.js';
@@ -22,11 +22,12 @@ export async function teamRoutes(app: App, { teams, idempotent }: { teams: TeamR
     {
       config: { auth: {} },
       schema: {
+        operationId: 'createTeam',
         tags,
         summary: 'Create a team, with its heroes in the same transaction',
         headers: IdempotencyHeaders,
         body: TeamCreate,
-        response: { 201: ref(TeamWithHeroes), ...errors(404) },
+        response: { 201: described(ref(TeamWithHeroes), 'The team, created, with its heroes.'), ...errors(404) },
       },
     },
     async (request, reply) =>
@@ -40,7 +41,15 @@ export async function teamRoutes(app: App, { teams, idempotent }: { teams: TeamR
 
   app.get(
     '/teams',
-    { schema: { tags, summary: 'List teams, filtered and sorted', querystring: TeamsQuery.schema, response: { 200: Type.Array(ref(Team)) } } },
+    {
+      schema: {
+        operationId: 'listTeams',
+        tags,
+        summary: 'List teams, filtered and sorted',
+        querystring: TeamsQuery.schema,
+        response: { 200: Type.Array(ref(Team), { description: 'A page of teams.' }) },
+      },
+    },
     async (request, reply) => {
       const filters = TeamsQuery.parse(request.query);
       return pageBy(request.query, reply, (page) => teams.list(page, filters));
@@ -49,7 +58,15 @@ export async function teamRoutes(app: App, { teams, idempotent }: { teams: TeamR
 
   app.get(
     '/teams/:team_id',
-    { schema: { tags, summary: 'Get a team with its heroes', params: TeamParams, response: { 200: ref(TeamWithHeroes) } } },
+    {
+      schema: {
+        operationId: 'getTeam',
+        tags,
+        summary: 'Get a team with its heroes',
+        params: TeamParams,
+        response: { 200: described(ref(TeamWithHeroes), 'The team, with its heroes.') },
+      },
+    },
     async (request, reply) => sendJson(reply, found(await teams.json(request.params.team_id), 'Team not found.')),
   );
 
@@ -57,7 +74,14 @@ export async function teamRoutes(app: App, { teams, idempotent }: { teams: TeamR
     '/teams/:team_id',
     {
       config: { auth: {} },
-      schema: { tags, summary: 'Change a team', params: TeamParams, body: TeamUpdate, response: { 200: ref(Team) } },
+      schema: {
+        operationId: 'updateTeam',
+        tags,
+        summary: 'Change a team',
+        params: TeamParams,
+        body: TeamUpdate,
+        response: { 200: described(ref(Team), 'The team, changed.') },
+      },
     },
     async (request) => found(await teams.update(request.params.team_id, request.body), 'Team not found.'),
   );
@@ -66,7 +90,13 @@ export async function teamRoutes(app: App, { teams, idempotent }: { teams: TeamR
     '/teams/:team_id',
     {
       config: { auth: { admin: true } },
-      schema: { tags, summary: 'Delete a team and its hero links (admins)', params: TeamParams, response: { 200: ref(Message) } },
+      schema: {
+        operationId: 'deleteTeam',
+        tags,
+        summary: 'Delete a team and its hero links (admins)',
+        params: TeamParams,
+        response: { 200: described(ref(Message), 'The team was deleted.') },
+      },
     },
     async (request) => {
       if (!(await teams.remove(request.params.team_id))) throw notFound('Team not found.');

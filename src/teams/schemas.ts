@@ -20,8 +20,8 @@ export const TeamCreate = Input({
   name: Text,
   headquarters: Text,
   heroes: Type.Optional(Type.Array(LinkTo('hero_id'), { maxItems: 100 })),
-});
+}, 'TeamCreate');
 export type TeamCreate = Static<typeof TeamCreate>;
 
-export const TeamUpdate = Input({ name: Type.Optional(Text), headquarters: Type.Optional(Text) });
+export const TeamUpdate = Input({ name: Type.Optional(Text), headquarters: Type.Optional(Text) }, 'TeamUpdate');
 export type TeamUpdate = Static<typeof TeamUpdate>;

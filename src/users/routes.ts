@@ -5,11 +5,11 @@ import type { TokenIssuer } from '../auth/tokens.js';
 import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { conflict, forbidden, found, HttpError, notFound } from '../http/http-error.js';
-import { IdParams, Message, ref } from '../http/schemas.js';
+import { described, IdParams, Message, ref } from '../http/schemas.js';
 import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { UserRepository } from './repository.js';
-import { AccessToken, Credentials, Tokens, User } from './schemas.js';
+import { Credentials, Tokens, User } from './schemas.js';
 
 const tags = ['users'];
 const UserParams = IdParams('user_id');
@@ -31,11 +31,12 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
     {
       config: { rateLimit },
       schema: {
+        operationId: 'register',
         tags,
         summary: 'Sign up',
         headers: IdempotencyHeaders,
         body: Credentials,
-        response: { 201: ref(Message), ...errors(409, 429) },
+        response: { 201: described(ref(Message), 'The user was created.'), ...errors(409, 429) },
       },
     },
     async (request, reply) => {
@@ -54,7 +55,13 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
     '/login',
     {
       config: { rateLimit },
-      schema: { tags, summary: 'Sign in: a fresh access token and a refresh token', body: Credentials, response: { 200: ref(Tokens), ...errors(401, 429) } },
+      schema: {
+        operationId: 'login',
+        tags,
+        summary: 'Sign in: a fresh access token and a refresh token',
+        body: Credentials,
+        response: { 200: described(ref(Tokens), 'A fresh access token and a refresh token.'), ...errors(401, 429) },
+      },
     },
     async (request) => {
       const account = await users.account(request.body.username);
@@ -69,7 +76,12 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
     '/refresh',
     {
       config: { auth: { refresh: true } },
-      schema: { tags, summary: 'A new (not fresh) access token; the refresh token used is revoked', response: { 200: ref(AccessToken) } },
+      schema: {
+        operationId: 'refresh',
+        tags,
+        summary: 'A new (not fresh) access token and a new refresh token; the refresh token used is revoked',
+        response: { 200: described(ref(Tokens), 'A new access token (not fresh) and a new refresh token.') },
+      },
     },
     async (request) => {
       const { id, claims } = principal(request);
@@ -78,13 +90,16 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
       // A refresh token lives for 30 days: the user must still exist, and be an admin still to stay one.
       const isAdmin = await users.isAdmin(id);
       if (isAdmin === undefined) throw new AuthError('invalid_token', "The token's user no longer exists.");
-      return { access_token: await issuer.refreshed({ id, isAdmin }) };
+      return issuer.refreshed({ id, isAdmin });
     },
   );
 
   app.post(
     '/logout',
-    { config: { auth: {} }, schema: { tags, summary: 'Revoke the access token used', response: { 200: ref(Message) } } },
+    {
+      config: { auth: {} },
+      schema: { operationId: 'logout', tags, summary: 'Revoke the access token used', response: { 200: described(ref(Message), 'The token is revoked.') } },
+    },
     async (request) => {
       const { claims } = principal(request);
       await revoked.revoke(claims.jti, claims.exp);
@@ -94,7 +109,10 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
 
   app.get(
     '/user/:user_id',
-    { config: { auth: {} }, schema: { tags, summary: 'Get a user', params: UserParams, response: { 200: ref(User) } } },
+    {
+      config: { auth: {} },
+      schema: { operationId: 'getUser', tags, summary: 'Get a user', params: UserParams, response: { 200: described(ref(User), 'The user.') } },
+    },
     async (request) => found(await users.get(request.params.user_id), 'User not found.'),
   );
 
@@ -102,7 +120,13 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
     '/user/:user_id',
     {
       config: { auth: {} },
-      schema: { tags, summary: 'Delete a user (an admin, or that user)', params: UserParams, response: { 200: ref(Message), ...errors(403) } },
+      schema: {
+        operationId: 'deleteUser',
+        tags,
+        summary: 'Delete a user (an admin, or that user)',
+        params: UserParams,
+        response: { 200: described(ref(Message), 'The user was deleted.'), ...errors(403) },
+      },
     },
     async (request) => {
       const caller = principal(request);

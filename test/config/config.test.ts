@@ -124,4 +124,22 @@ describe('loadConfig', () => {
     expect(error.message).toContain('debug');
     expect(error.message).toContain('"verbose"');
   });
+
+  it('turns metrics on with METRICS=1 or a METRICS_TOKEN (which a scrape must then send), off by default', () => {
+    expect(loadConfig({}).metrics).toBeUndefined();
+    expect(loadConfig({ METRICS: '0' }).metrics).toBeUndefined();
+    expect(loadConfig({ METRICS: '1' }).metrics).toEqual({});
+    expect(loadConfig({ METRICS: '1', METRICS_TOKEN: 'scrape-me' }).metrics).toEqual({ token: 'scrape-me' });
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-me' }).metrics).toEqual({ token: 'scrape-me' });
+    expect(configError({ METRICS: 'yes' }).message).toMatch(/^METRICS must be 1\/true or 0\/false/);
+    expect(configError({ METRICS_TOKEN: 'two words' }).message).toMatch(/^METRICS_TOKEN must be/);
+  });
+
+  it('takes PUBLIC_URL, an http(s) URL, for the API document', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://api.example.org/junction/' }).publicUrl).toBe('https://api.example.org/junction');
+    for (const url of ['api.example.org', 'ftp://example.org', 'https://example.org/?a=1', 'https://example.org/#top']) {
+      expect(configError({ PUBLIC_URL: url }).message, url).toMatch(/^PUBLIC_URL must be/);
+    }
+  });
 });

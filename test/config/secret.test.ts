@@ -19,9 +19,9 @@ describe('jwtSecret', () => {
   const text = (secret: Uint8Array) => Buffer.from(secret).toString('utf8');
 
   it('takes JWT_SECRET as given when it has at least 32 bytes, and writes no file', () => {
-    expect(text(jwtSecret({ secret: STRONG, production: false, dataDir }))).toBe(STRONG);
-    expect(text(jwtSecret({ secret: STRONG, production: true, dataDir }))).toBe(STRONG);
-    expect(text(jwtSecret({ secret: 'x'.repeat(32), production: true, dataDir }))).toBe('x'.repeat(32));
+    expect(text(jwtSecret({ secret: STRONG, production: false, dataDir }).key)).toBe(STRONG);
+    expect(text(jwtSecret({ secret: STRONG, production: true, dataDir }).key)).toBe(STRONG);
+    expect(text(jwtSecret({ secret: 'x'.repeat(32), production: true, dataDir }).key)).toBe('x'.repeat(32));
     expect(fs.existsSync(secretFile())).toBe(false);
   });
 
@@ -35,9 +35,9 @@ describe('jwtSecret', () => {
 
   it('counts bytes, not characters', () => {
     // 16 characters of two bytes each: 32 bytes.
-    expect(jwtSecret({ secret: 'é'.repeat(16), production: true, dataDir }).byteLength).toBe(32);
+    expect(jwtSecret({ secret: 'é'.repeat(16), production: true, dataDir }).key.byteLength).toBe(32);
     // 11 characters of three bytes each: 33 bytes, though only 11 characters.
-    expect(jwtSecret({ secret: '€'.repeat(11), production: true, dataDir }).byteLength).toBe(33);
+    expect(jwtSecret({ secret: '€'.repeat(11), production: true, dataDir }).key.byteLength).toBe(33);
     expect(() => jwtSecret({ secret: 'é'.repeat(15), production: true, dataDir })).toThrow(ConfigError);
   });
 
@@ -53,7 +53,10 @@ describe('jwtSecret', () => {
   });
 
   it('outside production without JWT_SECRET, makes a strong secret in the data folder, readable by its owner only', () => {
-    const secret = jwtSecret({ production: false, dataDir });
+    const { key: secret, source } = jwtSecret({ production: false, dataDir });
+    expect(source).toEqual({ kind: 'file', file: path.resolve(secretFile()), generated: true });
+    expect(jwtSecret({ production: false, dataDir }).source).toMatchObject({ generated: false });
+    expect(jwtSecret({ secret: STRONG, production: false, dataDir }).source).toEqual({ kind: 'environment' });
     expect(secret.byteLength).toBeGreaterThanOrEqual(32);
     expect(fs.existsSync(secretFile())).toBe(true);
     expect(fs.statSync(secretFile()).mode & 0o777).toBe(0o600);
@@ -61,12 +64,12 @@ describe('jwtSecret', () => {
   });
 
   it('gives the same secret on the next call (tokens outlive a restart), and a different one in another folder', () => {
-    const first = text(jwtSecret({ production: false, dataDir }));
-    const second = text(jwtSecret({ secret: '', production: false, dataDir }));
+    const first = text(jwtSecret({ production: false, dataDir }).key);
+    const second = text(jwtSecret({ secret: '', production: false, dataDir }).key);
     expect(second).toBe(first);
     const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'junction-secret-'));
     try {
-      expect(text(jwtSecret({ production: false, dataDir: otherDir }))).not.toBe(first);
+      expect(text(jwtSecret({ production: false, dataDir: otherDir }).key)).not.toBe(first);
     } finally {
       fs.rmSync(otherDir, { recursive: true, force: true });
     }
@@ -76,6 +79,7 @@ describe('jwtSecret', () => {
     const nested = path.join(dataDir, 'not', 'there');
     jwtSecret({ production: false, dataDir: nested });
     expect(fs.statSync(path.join(nested, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(nested).mode & 0o777).toBe(0o700);
   });
 
   it('refuses a kept secret file that has been cut short', () => {

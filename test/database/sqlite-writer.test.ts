@@ -1,4 +1,4 @@
-import BetterSqlite3 from 'better-sqlite3';
+import { Sqlite as BetterSqlite3 } from '../../src/database/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openDatabase, type Database } from '../../src/database/connection.js';
@@ -9,7 +9,7 @@ import { longestStall } from '../helpers/event-loop.js';
 
 describe('a SQLite file locked from outside', () => {
   let t: TestApp;
-  let outside: BetterSqlite3.Database;
+  let outside: BetterSqlite3;
   beforeAll(async () => {
     t = await startTestApp('sqlite');
     outside = new BetterSqlite3(t.testDatabase.config.kind === 'sqlite' ? t.testDatabase.config.path : '');

@@ -1,5 +1,11 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coerceNumbers, textCoercer } from '../../src/http/coerce.js';
+import { HeroCreate } from '../../src/heroes/schemas.js';
+import { acceptedInput, coerceNumbers, textCoercer } from '../../src/http/coerce.js';
+import { ItemCreate } from '../../src/items/schemas.js';
+import { setBody } from '../../src/links/set-body.js';
+import { itemsTags } from '../../src/links/items-tags.js';
 import { useTestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/databases.js';
 import { call } from '../helpers/requests.js';
@@ -54,6 +60,49 @@ describe('coerceNumbers (JSON bodies)', () => {
       price: '1e400',
       store_id: '9007199254740993',
     });
+  });
+});
+
+describe('acceptedInput (what the API document says a body may hold)', () => {
+  const ajv = new Ajv2020({ strict: false });
+  const resolve = () => undefined;
+  const numeric = fc.oneof(
+    fc.integer({ min: -5, max: 3_000_000_000 }).map(String),
+    fc.double({ noNaN: true }).map(String),
+    fc.tuple(fc.constantFrom('', ' ', '+', '-'), fc.nat(999), fc.constantFrom('', '.5', 'e2', 'E-1', ' ')).map((parts) => parts.join('')),
+    fc.constantFrom('Infinity', '1e400', '0x10', '1,5', '', ' ', '9'.repeat(20)),
+  );
+  const scalar = fc.oneof(fc.integer(), fc.double(), numeric, fc.string(), fc.boolean(), fc.constant(null));
+
+  it.each([
+    ['ItemCreate', ItemCreate, fc.record({ name: fc.constantFrom('Chair', ''), price: scalar, store_id: scalar })],
+    [
+      'HeroCreate',
+      HeroCreate,
+      fc.record(
+        { name: fc.constant('Deadpond'), secret_name: fc.constant('Dive Wilson'), age: scalar, teams: fc.array(fc.record({ team_id: scalar }), { maxLength: 3 }) },
+        { requiredKeys: ['name', 'secret_name'] },
+      ),
+    ],
+    ['ItemTags', setBody(itemsTags, 'left').schema, fc.record({ tag_ids: fc.array(scalar, { maxLength: 3 }) })],
+  ])('accepts every %s body that the body hook and validation accept', (_name, schema, bodies) => {
+    const validate = ajv.compile(schema);
+    const documented = ajv.compile(acceptedInput(schema as never, resolve));
+    fc.assert(
+      fc.property(bodies, (body) => {
+        const accepted = validate(coerceNumbers(schema as never, structuredClone(body), resolve));
+        if (accepted) expect(documented(body), JSON.stringify(body)).toBe(true);
+      }),
+      { numRuns: 2000, seed: 12 },
+    );
+  });
+
+  it('says so for numbers, in and out of unions, and leaves every other field alone', () => {
+    const widened = JSON.parse(JSON.stringify(acceptedInput(HeroCreate as never, resolve)));
+    expect(widened.properties.name).toEqual(JSON.parse(JSON.stringify(HeroCreate.properties.name)));
+    expect(widened.properties.age.anyOf.map((branch: { type: string }) => branch.type)).toEqual(['integer', 'null', 'string']);
+    expect(widened.properties.teams.items.properties.team_id.anyOf[1]).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(widened.properties.teams.items.properties.is_training).toEqual({ type: 'boolean' });
   });
 });
 

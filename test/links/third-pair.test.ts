@@ -44,14 +44,14 @@ async function migratePets({ db }: Database) {
 // Its declaration: names checked against PetTables.
 const petsToys = linksOf<PetTables>()({
   table: 'pet_toy',
-  left: { table: 'pet', column: 'pet_id', name: 'pets' },
-  right: { table: 'toy', column: 'toy_id', name: 'toys' },
+  left: { table: 'pet', column: 'pet_id', name: 'pets', singular: 'pet' },
+  right: { table: 'toy', column: 'toy_id', name: 'toys', singular: 'toy' },
   fields: Type.Object({ favourite: Type.Boolean({ default: false }) }),
 });
 // @ts-expect-error a column the link table does not have does not compile
-linksOf<PetTables>()({ table: 'pet_toy', left: { table: 'pet', column: 'pet', name: 'p' }, right: { table: 'toy', column: 'toy_id', name: 't' } });
+linksOf<PetTables>()({ table: 'pet_toy', left: { table: 'pet', column: 'pet', name: 'p', singular: 'p' }, right: { table: 'toy', column: 'toy_id', name: 't', singular: 't' } });
 // @ts-expect-error nor does a table that is not there
-linksOf<PetTables>()({ table: 'pet_toys', left: { table: 'pet', column: 'pet_id', name: 'p' }, right: { table: 'toy', column: 'toy_id', name: 't' } });
+linksOf<PetTables>()({ table: 'pet_toys', left: { table: 'pet', column: 'pet_id', name: 'p', singular: 'p' }, right: { table: 'toy', column: 'toy_id', name: 't', singular: 't' } });
 
 const Pet = Type.Object({ id: Id, name: Text }, { $id: 'Pet' });
 const Toy = Type.Object({ id: Id, name: Text, price: Type.Number() }, { $id: 'Toy' });

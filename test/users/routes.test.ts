@@ -206,16 +206,31 @@ describe.each(BACKENDS)('users and tokens on %s', (backend) => {
   });
 
   describe('POST /refresh', () => {
-    it('answers 200 with exactly a new access token, not fresh, for the same user', async () => {
+    it('answers 200 with a new access token, not fresh, and a new refresh token, for the same user', async () => {
       const user = await signUp();
       const reply = await call(t.app, 'POST', '/refresh', undefined, { token: user.refresh });
       expect(reply.status).toBe(200);
-      expect(Object.keys(reply.body)).toEqual(['access_token']);
+      expect(Object.keys(reply.body).sort()).toEqual(['access_token', 'refresh_token']);
       const claims = decodeJwt(reply.body.access_token);
       expect(claims).toMatchObject({ sub: String(user.id), type: 'access', fresh: false, is_admin: false });
       expect(claims.exp! - claims.iat!).toBe(15 * 60);
+      const refresh = decodeJwt(reply.body.refresh_token);
+      expect(refresh).toMatchObject({ sub: String(user.id), type: 'refresh', fresh: false, is_admin: false });
+      expect(refresh.exp! - refresh.iat!).toBe(30 * 24 * 60 * 60);
+      expect(refresh.jti).not.toBe(decodeJwt(user.refresh).jti);
       // It works where an access token is needed.
       expect((await call(t.app, 'GET', `/user/${user.id}`, undefined, { token: reply.body.access_token })).status).toBe(200);
+    });
+
+    it('rotates: the new refresh token refreshes again (once), while the one used stays revoked', async () => {
+      const user = await signUp();
+      const first = await call(t.app, 'POST', '/refresh', undefined, { token: user.refresh });
+      const second = await call(t.app, 'POST', '/refresh', undefined, { token: first.body.refresh_token });
+      expect(second.status).toBe(200);
+      expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+      expect((await call(t.app, 'POST', '/refresh', undefined, { token: first.body.refresh_token })).body).toEqual(unauthorized('token_revoked'));
+      expect((await call(t.app, 'POST', '/refresh', undefined, { token: user.refresh })).body).toEqual(unauthorized('token_revoked'));
+      expect((await call(t.app, 'POST', '/refresh', undefined, { token: second.body.refresh_token })).status).toBe(200);
     });
 
     it('revokes the refresh token it was given: a second use is 401 token_revoked', async () => {
