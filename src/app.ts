@@ -8,6 +8,7 @@ import { Hero, HeroWithTeams } from './heroes/schemas.js';
 import { admissionControl, DEFAULT_LIMITS, type AdmissionLimits } from './http/admission.js';
 import type { App } from './http/app-types.js';
 import { inputHook } from './http/input-hook.js';
+import { webConsole } from './http/console.js';
 import { docs } from './http/docs.js';
 import { documentErrors } from './http/error-responses.js';
 import { errorHandling } from './http/error-handler.js';
@@ -27,7 +28,7 @@ import { Store } from './stores/schemas.js';
 import { PlainTag } from './tags/plain.js';
 import { Tag, TagAndItem } from './tags/schemas.js';
 import { Team, TeamWithHeroes } from './teams/schemas.js';
-import { AccessToken, Tokens, User } from './users/schemas.js';
+import { AccessToken, Me, Tokens, User } from './users/schemas.js';
 
 export interface AppOptions {
   database: Database;
@@ -41,12 +42,14 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** How many requests of each cost run at once and wait for a turn (see `admissionControl`). */
   admission?: AdmissionLimits;
+  /** The built web console served at `/` (default: `dist/console`, where `npm run build` puts it). */
+  consoleDir?: string;
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
 const SHAPES = [
   ...[ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem],
-  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Tokens, AccessToken],
+  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Me, Tokens, AccessToken],
 ];
 
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
@@ -81,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   documentErrors(app);
   const answerOtherMethods = trackMethods(app);
   await docs(app);
+  webConsole(app, { dir: options.consoleDir });
 
   const { shedding } = admissionControl(app, admission);
   health(app, { database, shedding });
