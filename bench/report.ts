@@ -1,6 +1,7 @@
 // What a run produced, and how it is shown: the Markdown report and its chart (SVG text written here,
 // so the picture always comes from the numbers in the same run).
 import type { CatalogSize, Kind } from './catalog.js';
+import type { LockResult, OverloadResult, ProbeFigures } from './faults.js';
 import type { Plan } from './plans.js';
 import type { Measurement } from './scenarios.js';
 
@@ -21,6 +22,7 @@ export interface DatabaseResult {
   linkScale: { fewLinks: number; manyLinks: number; fewRps: number; manyRps: number; drop: number; runs: number[] };
   startup: { withAdminMs: number[]; withoutAdminMs: number[] };
   plans: Plan[];
+  faults: { overload: OverloadResult; lock?: LockResult };
 }
 
 export interface Target {
@@ -104,7 +106,34 @@ export function renderReport(results: Results): string {
     '',
   );
 
+  const probe = (f: ProbeFigures) =>
+    `${ms(f.p50)} / ${ms(f.p99)} / ${ms(f.max)} (${fmt(f.requests)}: ${Object.entries(f.statuses).map(([k, v]) => `${k} × ${fmt(v)}`).join(', ')})`;
   out.push(
+    '## Faults',
+    '',
+    'A prober in a process of its own sends /health and GET /item/{id} (a random item) every 50 ms during each fault; ' +
+      'figures are p50 / p99 / max ms of its requests sent during the fault, and its answers.',
+    '',
+    `**Overload**: autocannon, ${results.databases[0]?.faults.overload.connections ?? 500} connections on GET /store (every store with all its ` +
+      'items and tags), for the run length; then the time until GET /store answers 200 again.',
+    '',
+    '| database | GET /store answers | 503 | errors | peak RSS MB | /health | GET /item/{id} | recovered |',
+    '|---|--:|--:|--:|--:|---|---|--:|',
+    ...results.databases.map((d) => {
+      const o = d.faults.overload;
+      return `| ${d.label} | ${fmt(o.requests)} (${fmt(o.ok)} × 200) | ${fmt(o.refused)} (${fmt((o.refused / Math.max(1, o.requests)) * 100)} %) | ${fmt(o.errors)} | ${o.peakRssMB} | ${probe(o.health)} | ${probe(o.item)} | ${fmt(o.recoverMs)} ms |`;
+    }),
+    '',
+    '**Write lock held from outside** (SQLite): another connection holds `BEGIN IMMEDIATE` on the file while a second prober ' +
+      'creates a store every 50 ms; then the time from the release to the first store created.',
+    '',
+    '| database | held | /health | GET /item/{id} | writes (POST /store) | recovered |',
+    '|---|--:|---|---|---|--:|',
+    ...results.databases.flatMap((d) => {
+      const l = d.faults.lock;
+      return l ? [`| ${d.label} | ${l.holdSeconds} s | ${probe(l.health)} | ${probe(l.item)} | ${probe(l.writes)} | ${fmt(l.recoverMs)} ms |`] : [];
+    }),
+    '',
     '## Baseline: GET /item/{id}',
     '',
     'A bare `node:http` server (`bench/baseline-server.ts`) answering the same JSON from one prepared statement. ' +

@@ -16,6 +16,7 @@ import {
   type CatalogSize, type Kind,
 } from './catalog.js';
 import { waitQuiet } from './cpu.js';
+import { lockHeld, overload } from './faults.js';
 import { capturePlans } from './plans.js';
 import { renderChart, renderReport, type DatabaseResult, type Results, type ScenarioResult, type Target } from './report.js';
 import { ITEM, SCENARIOS, load, median, type Measurement } from './scenarios.js';
@@ -126,6 +127,7 @@ async function benchDatabase(kind: Kind): Promise<DatabaseResult> {
     }
   }
 
+  const faults = await faultRuns(kind, env, url, pools);
   const linkScale = await fewerLinksRun(kind, env, baseline.junctionRps);
   const version = await withDatabase(url, async (query) =>
     kind === 'sqlite'
@@ -133,7 +135,32 @@ async function benchDatabase(kind: Kind): Promise<DatabaseResult> {
       : String((await query<{ server_version: string }>('SHOW server_version'))[0]!.server_version).split(' ')[0]!,
   );
   await dropDatabase(kind, url);
-  return { kind, label: LABELS[kind], version, seedSeconds, scenarios, baseline, linkScale, startup, plans };
+  return { kind, label: LABELS[kind], version, seedSeconds, scenarios, baseline, linkScale, startup, plans, faults };
+}
+
+/** Overload, then (SQLite) a write lock held from outside: each on a new server, on a quiet machine. */
+async function faultRuns(kind: Kind, env: JunctionEnv, url: string, pools: Awaited<ReturnType<typeof readPools>>): Promise<DatabaseResult['faults']> {
+  await waitQuiet();
+  let server = await startJunction(env);
+  let result: DatabaseResult['faults'];
+  try {
+    const o = await overload(server, pools, settings.seconds);
+    log(`  overload: ${o.requests} requests (${o.ok} ok, ${o.refused} 503), rss ${o.peakRssMB} MB, /health p99 ${o.health.p99} ms, item p99 ${o.item.p99} ms, recovered in ${o.recoverMs} ms`);
+    result = { overload: o };
+  } finally {
+    await server.stop();
+  }
+  if (kind !== 'sqlite') return result;
+  await waitQuiet();
+  server = await startJunction(env);
+  try {
+    const token = await login(server, admin.username, admin.password);
+    const l = await lockHeld(server, url.slice('sqlite:'.length), pools, token, 10);
+    log(`  lock held 10 s: /health p99 ${l.health.p99} ms, item p99 ${l.item.p99} ms, writes max ${l.writes.max} ms ${JSON.stringify(l.writes.statuses)}, recovered in ${l.recoverMs} ms`);
+    return { ...result, lock: l };
+  } finally {
+    await server.stop();
+  }
 }
 
 /** GET /item/{id} on a catalog with 1/100 of the links; compared with the full catalog's median. */
@@ -190,6 +217,16 @@ function targets(databases: DatabaseResult[]): Target[] {
       const sets = d.scenarios.find((s) => s.name === 'set-tags')!;
       const bad = sets.errors + sets.unexpected;
       add('PUT /item/{id}/tag, 10 tags for 10 others', d, `${sets.rps.toLocaleString('en-US')} sets/s, ${bad} errors`, '≥ 1,000 sets/s, no errors', sets.rps >= 1000 && bad === 0);
+    }
+    const o = d.faults.overload;
+    add(`overload (${o.connections} connections on GET /store): peak RSS`, d, `${o.peakRssMB} MB`, '< 300 MB', o.peakRssMB < 300);
+    add('overload: /health and GET /item/{id} p99', d, `${o.health.p99} ms, ${o.item.p99} ms`, '< 100 ms', o.health.p99 < 100 && o.item.p99 < 100);
+    add('overload: share of 503, time to recover', d, `${((o.refused / Math.max(1, o.requests)) * 100).toFixed(0)} %, ${o.recoverMs} ms`, 'recovers < 1,000 ms', o.recoverMs < 1000);
+    const l = d.faults.lock;
+    if (l) {
+      add(`write lock held from outside ${l.holdSeconds} s: /health and GET /item/{id} p99`, d, `${l.health.p99} ms, ${l.item.p99} ms`, '< 100 ms', l.health.p99 < 100 && l.item.p99 < 100);
+      const others = Object.keys(l.writes.statuses).filter((code) => code !== '201' && code !== '503');
+      add('write lock held: writes answered (201 or 503), slowest', d, `${JSON.stringify(l.writes.statuses)}, ${l.writes.max} ms`, '≤ 2,000 ms, recovers < 1,000 ms', l.writes.max <= 2000 && others.length === 0 && l.recoverMs < 1000);
     }
     const peak = Math.max(...d.scenarios.map((s) => s.peakRssMB ?? 0), ...d.baseline.junction.map((m) => m.peakRssMB ?? 0));
     add('peak RSS under load (all scenarios)', d, `${peak} MB`, '< 200 MB', peak < 200);

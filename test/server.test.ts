@@ -2,7 +2,7 @@ import http from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from './helpers/databases.js';
-import { startServer } from './helpers/process.js';
+import { finished, runTs, startServer } from './helpers/process.js';
 
 describe.each(BACKENDS)('the service as a process on %s', (backend) => {
   let testDatabase: TestDatabase;
@@ -60,6 +60,54 @@ describe.each(BACKENDS)('the service as a process on %s', (backend) => {
     request.end(body.slice(5));
     expect(await response).toBe(201);
     expect(await stopped).toBe(0);
+  });
+
+  it('stops under load: in-flight requests answered (200, or 503 in the envelope for what waited), exit 0 within the grace', async () => {
+    const seeded = await createTestDatabase(backend);
+    const seed = ['--stores', '20', '--items', '4000', '--tags-per-store', '10', '--links-per-item', '3', '--heroes', '10', '--teams', '5', '--hero-links', '1'];
+    expect((await finished(runTs('src/cli/main.ts', ['seed', ...seed], { DATABASE_URL: seeded.url }))).code).toBe(0);
+    const server = await startServer({ DATABASE_URL: seeded.url });
+    try {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 40 });
+      const answers: number[] = [];
+      const failures: string[] = [];
+      let running = true;
+      const get = (path: string) =>
+        new Promise<void>((resolve) => {
+          const request = http.get(`${server.url}${path}`, { agent }, (response) => {
+            let text = '';
+            response.on('data', (chunk) => (text += chunk));
+            response.on('end', () => {
+              answers.push(response.statusCode ?? 0);
+              if (response.statusCode === 503) expect(JSON.parse(text)).toMatchObject({ code: 503, status: 'Service Unavailable' });
+              resolve();
+            });
+          });
+          request.on('error', (error: NodeJS.ErrnoException) => {
+            failures.push(error.code ?? error.message);
+            running = false;
+            resolve();
+          });
+        });
+      const loops = Array.from({ length: 40 }, async (_, i) => {
+        while (running) await get(i % 4 === 0 ? '/store/1' : '/store?page_size=20');
+      });
+      await delay(1500);
+      const signalled = Date.now();
+      const exitCode = await server.stop();
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+      expect(exitCode, server.output().split('\n').filter((line) => !line.includes('"level":30')).slice(-5).join('\n')).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(answers.filter((status) => status === 200).length).toBeGreaterThan(0);
+      expect(answers.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+      // After the last answer, a new connection finds nobody listening.
+      for (const failure of failures) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(failure);
+    } finally {
+      await server.stop();
+      await seeded.drop();
+    }
   });
 
   it('logs every SQL statement with its parameters when LOG_SQL=1', async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import { explainConnectionError } from './connection-errors.js';
@@ -24,6 +25,8 @@ export interface DatabaseOptions {
   waitMs?: number;
   /** How long one PostgreSQL statement may run. */
   statementTimeoutMs?: number;
+  /** SQLite: threads that run the reads of unbounded size (pages of lists). */
+  readWorkers?: number;
 }
 
 export interface Database {
@@ -39,6 +42,8 @@ export interface Database {
 /** Bounds every wait on the database well inside the 2 s in which a request is answered 503 at worst. */
 const WAIT_MS = 1000;
 const STATEMENT_TIMEOUT_MS = 1500;
+/** One core is left to the thread that answers requests; the others read. */
+const READ_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /**
  * Opens the database `config` names. SQLite opens its file here, so a file that cannot be used fails
@@ -55,7 +60,8 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
       const sqlite = openSqlite(config.path, waitMs);
       const db = new Kysely<Tables>({ dialect: sqlite.dialect, log });
       // An in-memory database exists only on its one connection, so it has no reader.
-      const reader = config.path === ':memory:' ? undefined : openReader(db, config.path, onQuery);
+      const workers = options.readWorkers ?? READ_WORKERS;
+      const reader = config.path === ':memory:' ? undefined : openReader(db, config.path, workers, onQuery);
       return {
         db,
         flavor: flavors.sqlite,
@@ -65,7 +71,7 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
         },
         writable: () => sqlite.writable(db),
         close: async () => {
-          reader?.close();
+          await reader?.close();
           await db.destroy();
         },
       };

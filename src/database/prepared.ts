@@ -1,5 +1,6 @@
 import { RawNode, SelectQueryNode, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import { readerOf } from './reader.js';
+import { arrayJson, type JsonBytes, type JsonText } from './sql-flavor.js';
 
 /** Anything that runs a compiled query: the database, or a transaction of it. */
 export type Executor = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
@@ -60,7 +61,7 @@ export function prepared<Args extends unknown[], Row>(
   const read = isSelect(compiled) ? readerOf(db) : undefined;
   const runner = (executor: Executor) =>
     read && executor === db
-      ? async (...args: Args) => read(compiled.sql, bind(args).parameters) as Row[]
+      ? async (...args: Args) => read.now(compiled.sql, bind(args).parameters) as Row[]
       : async (...args: Args) => (await executor.executeQuery<Row>(bind(args))).rows;
 
   return Object.assign(runner(db), { in: runner });
@@ -68,10 +69,24 @@ export function prepared<Args extends unknown[], Row>(
 
 /**
  * Runs a query built for one request (a filtered list's, whose shape depends on the filters given):
- * a SELECT goes to the database's reader when it has one, as compile-once SELECTs do.
+ * a SELECT goes to the database's reader when it has one, as compile-once SELECTs do, and with
+ * `unbounded` (its answer's size has no bound) to a read worker.
  */
-export async function run<Row>(db: Executor, query: Query<Row>): Promise<Row[]> {
+export async function run<Row>(db: Executor, query: Query<Row>, { unbounded = false } = {}): Promise<Row[]> {
   const compiled = compile(db, query);
   const read = isSelect(compiled) ? readerOf(db) : undefined;
-  return read ? (read(compiled.sql, compiled.parameters) as Row[]) : (await db.executeQuery(compiled)).rows;
+  if (!read) return (await db.executeQuery(compiled)).rows;
+  return (unbounded ? await read.later(compiled.sql, compiled.parameters) : read.now(compiled.sql, compiled.parameters)) as Row[];
+}
+
+/**
+ * The rows' `body` JSON (one JSON text per row) as one JSON array: on a SQLite file, assembled on a
+ * read worker and handed over as bytes without a copy, so the thread that answers requests only sends
+ * them; elsewhere, joined from the rows.
+ */
+export async function runJsonArray<T>(db: Executor, query: Query<{ body: unknown }>): Promise<JsonText<T[]> | JsonBytes<T[]>> {
+  const compiled = compile(db, query);
+  const read = readerOf(db);
+  if (read) return read.laterJsonArray(compiled.sql, compiled.parameters);
+  return arrayJson<T>((await db.executeQuery(compiled)).rows);
 }

@@ -1,9 +1,17 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { QueryEvent } from './connection.js';
+import { openReadWorkers } from './read-workers.js';
 import { cachingStatements } from './sqlite-statements.js';
 
-/** Runs a compiled SELECT at once, returning its rows. */
-export type Reader = (sql: string, parameters: readonly unknown[]) => unknown[];
+/** Runs compiled SELECTs against the last committed state of a SQLite file, outside any transaction. */
+export interface Reader {
+  /** At once, on this thread: for reads of a bounded size (a row and what it nests). */
+  now(sql: string, parameters: readonly unknown[]): unknown[];
+  /** On a read worker: for reads whose size has no bound (a page of rows with their nested rows). */
+  later(sql: string, parameters: readonly unknown[]): Promise<unknown[]>;
+  /** On a read worker, the rows' `body` JSON as one JSON array in UTF-8 bytes (see `readJsonArray`). */
+  laterJsonArray(sql: string, parameters: readonly unknown[]): Promise<Uint8Array>;
+}
 
 const READER_BUSY_TIMEOUT_MS = 100;
 
@@ -13,23 +21,38 @@ const readers = new WeakMap<object, Reader>();
 export const readerOf = (db: object): Reader | undefined => readers.get(db);
 
 /**
- * A read-only SQLite connection of its own for the compile-once SELECTs that run outside a
- * transaction. WAL lets it read the last committed state while the writer works, so a read never
- * sees another request's unfinished transaction, and it runs synchronously: none of the queueing
- * behind the writer's connection that Kysely's single SQLite connection needs.
+ * The reads of a SQLite file: a read-only connection of its own on this thread, and read workers
+ * (`openReadWorkers`). WAL lets them read the last committed state while the writer works, so a read
+ * never sees another request's unfinished transaction, and none queues behind the writer's connection.
  */
-export function openReader(db: object, file: string, onQuery?: (event: QueryEvent) => void) {
+export function openReader(db: object, file: string, workers: number, onQuery?: (event: QueryEvent) => void) {
   const connection = new BetterSqlite3(file, { readonly: true });
   // In WAL mode a reader waits for no writer; only rare moments (another connection recovering the
   // WAL) make it wait at all, and then briefly, since it waits on the event loop.
   connection.pragma(`busy_timeout = ${READER_BUSY_TIMEOUT_MS}`);
   const statements = cachingStatements(connection);
-  readers.set(db, (sql, parameters) => {
-    const started = performance.now();
-    const rows = statements.prepare(sql).all(parameters as unknown[]);
+  const pool = openReadWorkers(file, workers);
+  const timed = <T>(sql: string, parameters: readonly unknown[], started: number, rows: T) => {
     onQuery?.({ sql, parameters, durationMs: performance.now() - started });
     return rows;
+  };
+  readers.set(db, {
+    now: (sql, parameters) => timed(sql, parameters, performance.now(), statements.prepare(sql).all(parameters as unknown[])),
+    later: async (sql, parameters) => {
+      const started = performance.now();
+      return timed(sql, parameters, started, await pool.read(sql, parameters));
+    },
+    laterJsonArray: async (sql, parameters) => {
+      const started = performance.now();
+      return timed(sql, parameters, started, await pool.readJsonArray(sql, parameters));
+    },
   });
   const ping = connection.prepare('SELECT 1');
-  return { ping: () => void ping.get(), close: () => connection.close() };
+  return {
+    ping: () => void ping.get(),
+    close: async () => {
+      await pool.close();
+      connection.close();
+    },
+  };
 }

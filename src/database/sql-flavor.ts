@@ -72,6 +72,9 @@ export const flavors: Record<DialectName, SqlFlavor> = { sqlite, postgres };
 /** JSON text of a `T`, built by the database; the type only says what it holds. */
 export type JsonText<T> = string & { readonly __json?: T };
 
+/** The same as UTF-8 bytes (assembled on a SQLite read worker), sent as they are. */
+export type JsonBytes<T> = Uint8Array & { readonly __json?: T };
+
 /** The JSON text of the first row's `body`, if there is a row. */
 const firstJson = <T>(rows: { body: unknown }[]) => rows[0]?.body as JsonText<T> | undefined;
 

@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { HttpError } from './http-error.js';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import { envelope, HttpError } from './http-error.js';
 import { RETRY_AFTER_SECONDS } from './error-handler.js';
 
 /** Requests of one cost: how many run at once, how many may wait for a turn, and for how long. */
@@ -33,8 +33,13 @@ export const DEFAULT_LIMITS: AdmissionLimits = {
   other: { concurrency: 1024, queue: 0, waitMs: 0 },
 };
 
+const AT_CAPACITY = 'The service is at capacity; try again shortly.';
+
+/** The refusal of a request with no turn in sight, written once: under overload it is most answers. */
+const AT_CAPACITY_BODY = JSON.stringify(envelope(503, { message: AT_CAPACITY }));
+
 const overloaded = () => {
-  const error = new HttpError(503, 'The service is at capacity; try again shortly.');
+  const error = new HttpError(503, AT_CAPACITY);
   error.headers = { 'retry-after': String(RETRY_AFTER_SECONDS) };
   return error;
 };
@@ -48,6 +53,8 @@ function gate(limits: ClassLimits) {
     waiting.shift()?.admit();
   };
   return {
+    /** No turn free and no room in the queue: a request now would be refused. */
+    full: () => running >= limits.concurrency && waiting.length >= limits.queue,
     async enter(request: FastifyRequest): Promise<() => void> {
       if (running < limits.concurrency && waiting.length === 0) {
         running++;
@@ -105,6 +112,13 @@ export function admissionControl(app: FastifyInstance, limits: AdmissionLimits) 
     const cost = costOf(route);
     if (cost === 'free') return;
     const turns = gates[cost];
+    // A request that would only be refused is refused first thing, before it is parsed or validated.
+    const refuseEarly: onRequestHookHandler = (_request, reply, done) => {
+      if (!turns.full()) return done();
+      lastRefusal = Date.now();
+      void reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).type('application/json; charset=utf-8').send(AT_CAPACITY_BODY);
+    };
+    route.onRequest = [...[route.onRequest ?? []].flat(), refuseEarly];
     const handler = route.handler;
     route.handler = async function admitted(request, reply) {
       let release: () => void;

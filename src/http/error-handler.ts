@@ -48,10 +48,8 @@ export function errorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const body = toEnvelope(error);
     if (error instanceof HttpError && error.headers) reply.headers(error.headers);
-    if (body?.code === 503) {
-      request.log.warn({ err: error }, 'the database could not serve the request');
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    }
+    if (unavailable(error)) request.log.warn({ err: error }, 'the database could not serve the request');
+    if (body?.code === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     if (body?.code === 413) {
       // The client may still be sending: it reads the answer only once its body is in.
       await discardBody(request.raw);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import type { JsonText } from '../database/sql-flavor.js';
+import type { JsonBytes, JsonText } from '../database/sql-flavor.js';
 import { HttpError } from './http-error.js';
 import { MAX_PAGE_SIZE, setPagination, toPage, type Page } from './pagination.js';
 import { MAX_ID } from './schemas.js';
@@ -27,7 +27,7 @@ export type OffsetOrPageQuery = Static<typeof OffsetOrPageQuery>;
 export async function pageBy<Row>(
   query: OffsetOrPageQuery,
   reply: FastifyReply,
-  fetch: (page: Page) => Promise<{ json: JsonText<Row[]>; total: number }>,
+  fetch: (page: Page) => Promise<{ json: JsonText<Row[]> | JsonBytes<Row[]>; total: number }>,
 ): Promise<FastifyReply> {
   const { offset, limit, page, page_size } = query;
   const byOffset = offset !== undefined || limit !== undefined;

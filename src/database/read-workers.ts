@@ -1,0 +1,89 @@
+import { Worker } from 'node:worker_threads';
+import type { ReadAnswer, ReadRequest } from './read-worker.js';
+import { DatabaseUnavailable } from './unavailable.js';
+
+interface Pending {
+  resolve(result: unknown[] | Uint8Array): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Starts a read worker. Built, it is `read-worker.js` beside this file; run from the TypeScript
+ * sources (tests, `npm run dev`), the worker registers tsx first, as its parent did.
+ */
+function startWorker(file: string, heapMb: number): Worker {
+  const entry = new URL(import.meta.url.endsWith('.ts') ? './read-worker.ts' : './read-worker.js', import.meta.url);
+  const options = { workerData: { file }, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+  if (entry.pathname.endsWith('.js')) return new Worker(entry, options);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** How long closing waits for a worker still inside a statement (SQLite cannot be interrupted from here). */
+const CLOSE_WAIT_MS = 2000;
+
+/** An error as the worker described it, with its SQLite code (so a busy file is still a 503). */
+function rebuilt({ message, code }: { message: string; code?: string }): Error {
+  return Object.assign(new Error(message), code ? { code } : {});
+}
+
+/**
+ * Worker threads that run the SELECTs whose answers have no bound on their size (a page of rows with
+ * all their nested rows): better-sqlite3 runs a statement on the thread that calls it, and such a
+ * statement on the main thread would hold up every other request. Each worker has its own read-only
+ * connection and a bounded heap (`heapMb`: an answer too big for it ends the worker, not the
+ * process); a read goes to the worker with the fewest reads under way. Workers start on the first
+ * read, and one that dies is replaced (its reads fail with a 503).
+ */
+export function openReadWorkers(file: string, count: number, { heapMb = 256 } = {}) {
+  const slots: { worker?: Worker; pending: Map<number, Pending> }[] = Array.from({ length: count }, () => ({
+    pending: new Map(),
+  }));
+  let nextId = 0;
+  let closed = false;
+
+  const start = (slot: (typeof slots)[number]) => {
+    const worker = startWorker(file, heapMb);
+    worker.unref();
+    worker.on('message', (answer: ReadAnswer) => {
+      const pending = slot.pending.get(answer.id);
+      slot.pending.delete(answer.id);
+      if ('error' in answer) pending?.reject(rebuilt(answer.error));
+      else pending?.resolve('rows' in answer ? answer.rows : answer.json);
+    });
+    const fail = (error: Error) => {
+      if (slot.worker !== worker) return;
+      slot.worker = undefined;
+      for (const pending of slot.pending.values()) pending.reject(new DatabaseUnavailable('a read worker stopped', { cause: error }));
+      slot.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`read worker exited with code ${code}`)));
+    slot.worker = worker;
+    return worker;
+  };
+
+  const send = (request: Omit<ReadRequest, 'id'>): Promise<unknown[] | Uint8Array> => {
+    if (closed) return Promise.reject(new DatabaseUnavailable('the database is closed'));
+    const slot = slots.reduce((least, each) => (each.pending.size < least.pending.size ? each : least));
+    const worker = slot.worker ?? start(slot);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...request } satisfies ReadRequest);
+    });
+  };
+
+  return {
+    /** The rows of a SELECT. */
+    read: async (sql: string, parameters: readonly unknown[]) => (await send({ sql, parameters: [...parameters] })) as unknown[],
+    /** The `body` JSON of a SELECT's rows as one JSON array, in UTF-8 bytes. */
+    readJsonArray: async (sql: string, parameters: readonly unknown[]) =>
+      (await send({ sql, parameters: [...parameters], jsonArray: true })) as Uint8Array,
+    async close(): Promise<void> {
+      closed = true;
+      const stopped = Promise.all(slots.map((slot) => slot.worker?.terminate()));
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReadWorkers } from '../../src/database/read-workers.js';
+import { unavailable } from '../../src/database/unavailable.js';
+
+/** A SELECT that keeps SQLite busy for a good fraction of a second. */
+const SLOW = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c';
+
+/** The longest the event loop stood still while `run` ran, in ms. */
+async function longestStall(run: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  try {
+    await run();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(longest, performance.now() - last);
+}
+
+describe('read workers', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'junction-read-workers-'));
+    file = path.join(dir, 'catalog.db');
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t (name) VALUES ('a'), ('b')");
+    db.close();
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('run SELECTs with their parameters and answer the rows', async () => {
+    const pool = openReadWorkers(file, 2);
+    try {
+      expect(await pool.read('SELECT name FROM t WHERE id = ?', [2])).toEqual([{ name: 'b' }]);
+      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.read('SELECT ? AS i', [i])));
+      expect(many.map((rows) => (rows[0] as { i: number }).i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('run a long read off the main thread: the event loop goes on meanwhile', async () => {
+    const pool = openReadWorkers(file, 1);
+    try {
+      await pool.read('SELECT 1', []);
+      const onThisThread = await longestStall(async () => new BetterSqlite3(file, { readonly: true }).prepare(SLOW).get());
+      const onAWorker = await longestStall(() => pool.read(SLOW, []));
+      expect(onThisThread).toBeGreaterThan(100);
+      expect(onAWorker).toBeLessThan(onThisThread / 4);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('pass on SQLite errors with their codes, so a busy file is still told apart', async () => {
+    const pool = openReadWorkers(file, 1);
+    try {
+      const error = await pool.read('SELECT * FROM nowhere', []).catch((e: unknown) => e);
+      expect(error).toMatchObject({ message: expect.stringContaining('no such table'), code: 'SQLITE_ERROR' });
+      expect(unavailable(error)).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answer 503 for the reads of a worker that dies (an answer too big for its heap), and start a new one', async () => {
+    const pool = openReadWorkers(file, 1, { heapMb: 16 });
+    try {
+      const huge = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) SELECT x, 'row ' || x AS text FROM c";
+      const error = await pool.read(huge, []).catch((e: unknown) => e);
+      expect(unavailable(error)).toBe(true);
+      expect(await pool.read('SELECT name FROM t WHERE id = ?', [1])).toEqual([{ name: 'a' }]);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.read('SELECT 1', [])).rejects.toSatisfy(unavailable);
+  });
+});
