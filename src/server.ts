@@ -26,6 +26,7 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
     logger,
     corsOrigins: config.corsOrigins,
     authRateLimit: config.authRateLimit,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   await app.listen({ port: config.port, host: config.host });
 

@@ -19,6 +19,8 @@ export interface Config {
   corsOrigins: string[];
   /** Requests per minute per client address on /register and /login. */
   authRateLimit: number;
+  /** How long a request may take to arrive (REQUEST_TIMEOUT_MS) before it is answered 408. */
+  requestTimeoutMs: number;
 }
 
 /** A setting that cannot work: the process prints it and stops before doing anything. */
@@ -91,5 +93,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: parseAdmin(env.ADMIN_USERNAME, env.ADMIN_PASSWORD),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     authRateLimit: parsePositiveInteger('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 10),
+    requestTimeoutMs: parsePositiveInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
   };
 }
