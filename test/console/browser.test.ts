@@ -432,6 +432,9 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
     await bob.getByLabel('Store name').fill("Bob's Books");
     await bob.getByRole('button', { name: 'Create store' }).click();
     await eventually(() => bob.getByRole('button', { name: 'Add item' }).isVisible()).toBe(true);
+    await bob.getByRole('link', { name: 'Stores' }).click();
+    await bob.getByLabel('Only my stores').check();
+    await eventually(() => bob.getByRole('region', { name: 'Your stores' }).getByRole('link').allInnerTexts()).toEqual(["Bob's Books"]);
   });
 
   it('refreshes an expired access token, and asks for the password again when a change needs a fresh one', async () => {
