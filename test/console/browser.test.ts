@@ -90,8 +90,9 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
       .sign(new TextEncoder().encode(SERVICE_ENV.JWT_SECRET));
   };
 
-  /** A picture of the page for the README, as a visitor first sees it: reloaded, nothing focused. */
+  /** A picture of the page for the README, as a visitor first sees it: reloaded, nothing focused or hovered. */
   async function picture(page: Page, file: string, ready: Locator) {
+    await page.mouse.move(1, 1);
     await page.reload({ waitUntil: 'networkidle' });
     await eventually(() => ready.isVisible()).toBe(true);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
