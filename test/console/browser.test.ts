@@ -50,10 +50,28 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
     expect(pageProblems.splice(0)).toEqual([]);
   });
 
+  /** Requests each page has under way. */
+  const inFlight = new Map<Page, number>();
+  /**
+   * Waits until the page has had no request under way for a while, so that a test that changes the
+   * stored tokens does not race a refresh the page has already sent.
+   */
+  const quiet = (page: Page) =>
+    eventually(async () => {
+      if (inFlight.get(page) !== 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return inFlight.get(page) === 0;
+    }).toBe(true);
+
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce' });
     contexts.push(context);
     const page = await context.newPage();
+    inFlight.set(page, 0);
+    page.on('request', () => inFlight.set(page, inFlight.get(page)! + 1));
+    const settled = () => inFlight.set(page, inFlight.get(page)! - 1);
+    page.on('requestfinished', settled);
+    page.on('requestfailed', settled);
     page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (/Content.Security.Policy|Refused to/i.test(message.text())) pageProblems.push(`console: ${message.text()}`);
@@ -440,6 +458,8 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
 
   it('refreshes an expired access token, and asks for the password again when a change needs a fresh one', async () => {
     await ana.goto(`${server.url}/#/stores/${storeId}`);
+    await eventually(() => ana.getByRole('button', { name: 'Add item' }).isVisible()).toBe(true);
+    await quiet(ana);
     await ana.evaluate(([key, token]) => localStorage.setItem(key!, token!), [ACCESS_KEY, await expiredAccessToken(anaId)]);
     const oldRefresh = await tokenOf(ana, REFRESH_KEY);
     const refreshed = ana.waitForResponse((response) => response.url().endsWith('/refresh'));
@@ -471,6 +491,7 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
     // The access token has expired and the refresh token has been revoked (as signing out elsewhere does).
     const { access_token: other, refresh_token: spent } = await login('ana', ANA_PASSWORD);
     expect((await api('POST', '/logout', other, { refresh_token: spent })).status).toBe(200);
+    await quiet(ana);
     await ana.evaluate(
       ([accessKey, access, refreshKey, refresh]) => {
         localStorage.setItem(accessKey!, access!);
