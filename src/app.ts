@@ -8,6 +8,7 @@ import { Hero, HeroWithTeams } from './heroes/schemas.js';
 import { admissionControl, DEFAULT_LIMITS, type AdmissionLimits } from './http/admission.js';
 import type { App } from './http/app-types.js';
 import { inputHook } from './http/input-hook.js';
+import { webConsole } from './http/console.js';
 import { docs } from './http/docs.js';
 import { documentErrors } from './http/error-responses.js';
 import { errorHandling } from './http/error-handler.js';
@@ -32,7 +33,7 @@ import { Store } from './stores/schemas.js';
 import { PlainTag } from './tags/plain.js';
 import { Tag, TagAndItem } from './tags/schemas.js';
 import { Team, TeamWithHeroes } from './teams/schemas.js';
-import { Tokens, User } from './users/schemas.js';
+import { Me, Tokens, User } from './users/schemas.js';
 
 export interface AppOptions {
   database: Database;
@@ -50,12 +51,14 @@ export interface AppOptions {
   publicUrl?: string;
   /** Metrics at GET /metrics (METRICS=1), behind `token` when there is one; none by default. */
   metrics?: { metrics: Metrics; token?: string };
+  /** The built web console served at `/` (default: `dist/console`, where `npm run build` puts it). */
+  consoleDir?: string;
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
 const SHAPES = [
   ...[ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem],
-  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Tokens, Pagination],
+  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Me, Tokens, Pagination],
 ];
 
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
@@ -93,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   documentErrors(app);
   const answerOtherMethods = trackMethods(app);
   await docs(app, { publicUrl: options.publicUrl });
+  webConsole(app, { dir: options.consoleDir });
 
   if (options.metrics) metricsEndpoint(app, { ...options.metrics, poolCounts: database.poolCounts });
   const { shedding } = admissionControl(app, admission);

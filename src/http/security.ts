@@ -43,16 +43,35 @@ const API_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * The web console's page (src/http/console.ts) runs only its own bundled script and stylesheet, and
+ * talks only to this origin: nothing inline, nothing from elsewhere, no framing.
+ */
+const CONSOLE_HEADERS = {
+  ...API_HEADERS,
+  'content-security-policy': [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+};
+
 const DOCS = /^\/(docs|swagger-ui)(\/|$)/;
+const CONSOLE = /^\/(\?|$|assets\/)/;
 
 /**
- * Security headers on every answer (helmet's on the docs pages), CORS only for the configured origins,
+ * Security headers on every answer (helmet's on the docs pages, the console's own on its page), CORS only for the configured origins,
  * and the rate limiter that routes opt into with `config.rateLimit` (sign-up and sign-in), per address.
  */
 export async function security(app: FastifyInstance, { corsOrigins }: SecurityOptions): Promise<void> {
   const pages = pageHeaders();
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(DOCS.test(request.url) ? pages : API_HEADERS);
+    reply.headers(DOCS.test(request.url) ? pages : CONSOLE.test(request.url) ? CONSOLE_HEADERS : API_HEADERS);
     done();
   });
   if (corsOrigins.length > 0) {
