@@ -74,5 +74,6 @@ export function countedInDatabase(app: FastifyInstance, database: Database): Rat
   const purge = () => limits.purge().catch((err: unknown) => app.log.warn({ err }, 'ended rate-limit windows could not be purged'));
   const timer = setInterval(purge, PURGE_EVERY_MS).unref();
   app.addHook('onClose', async () => clearInterval(timer));
+  // The plugin's types name the argument of `child` wrongly (it is the route's merged limit options).
   return { store: limits.Store as unknown as RateLimitPluginOptions['store'] };
 }

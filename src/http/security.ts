@@ -8,7 +8,7 @@ export interface SecurityOptions {
   /** Origins allowed to call the API from a browser; none (CORS off) by default. */
   corsOrigins: string[];
   /** Where the rate limiter counts (`countedInDatabase`, `countedInRedis`): every instance must see the same counts. */
-  rateLimitStore: Pick<RateLimitPluginOptions, 'store' | 'redis' | 'nameSpace'>;
+  rateLimitStore: Pick<RateLimitPluginOptions, 'store'>;
 }
 
 /**
