@@ -117,11 +117,11 @@ function isAddressOrRange(entry: string): boolean {
 }
 
 /**
- * TRUST_PROXY as Fastify's `trustProxy` takes it: `true` (the left-most X-Forwarded-For address: only when
- * nothing but the proxy can reach the service, and it overwrites the header), or the proxies' addresses
- * and CIDR ranges, comma-separated (the address just before the nearest proxy not in the list). Off by default: the
- * header is ignored. Fastify 5 refuses hop counts (a count cannot tell a proxy from a direct client
- * that sends the header), and so does this, rather than ignore the header silently.
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: `true` (the left-most X-Forwarded-For address: only
+ * when nothing but the proxy can reach the service, and it overwrites the header), or the proxies'
+ * addresses and CIDR ranges, comma-separated (the address just before the nearest hop not in the list).
+ * Off by default: the header is ignored. Fastify 5 no longer honours hop counts (a count cannot tell a
+ * proxy from a direct client that sends the header); one is refused here rather than ignored silently.
  */
 function parseTrustProxy(value: string | undefined): TrustProxy {
   const text = (value ?? '').trim();
