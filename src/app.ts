@@ -14,6 +14,7 @@ import { documentErrors } from './http/error-responses.js';
 import { errorHandling } from './http/error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './http/protocol-errors.js';
 import { health } from './http/health.js';
+import { idempotency } from './http/idempotency.js';
 import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
 import { trackMethods } from './http/method-not-allowed.js';
 import { ErrorEnvelope, Message } from './http/schemas.js';
@@ -93,7 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const { shedding } = admissionControl(app, admission);
   health(app, { database, shedding });
-  await resources(app, { database, issuer, revoked, authRateLimit });
+  await resources(app, { database, issuer, revoked, authRateLimit, idempotent: idempotency(database, secret) });
   answerOtherMethods();
   return app;
 }

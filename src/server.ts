@@ -50,6 +50,7 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
     logger,
     corsOrigins: config.corsOrigins,
     authRateLimit: config.authRateLimit,
+    requestTimeoutMs: config.requestTimeoutMs,
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
   });

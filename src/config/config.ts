@@ -30,6 +30,8 @@ export interface Config {
   corsOrigins: string[];
   /** Requests per minute per client address on /register and /login. */
   authRateLimit: number;
+  /** How long a request may take to arrive (REQUEST_TIMEOUT_MS) before it is answered 408. */
+  requestTimeoutMs: number;
   /** Processes that serve the port (WEB_CONCURRENCY; `junction serve --workers` overrides it). */
   workers: number;
   /** Which proxies' X-Forwarded-For gives the client address (TRUST_PROXY). */
@@ -171,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: parseAdmin(env.ADMIN_USERNAME, env.ADMIN_PASSWORD),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     authRateLimit: parsePositiveInteger('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 10),
+    requestTimeoutMs: parsePositiveInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
     workers: parseWorkers('WEB_CONCURRENCY', env.WEB_CONCURRENCY),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     redisUrl: parseRedisUrl(env.REDIS_URL),

@@ -11,12 +11,11 @@ interface Pending {
  * Starts a read worker. Built, it is `read-worker.js` beside this file; run from the TypeScript
  * sources (tests, `npm run dev`), the worker registers tsx first, as its parent did.
  */
-function startWorker(file: string, heapMb: number): Worker {
+function startWorker(file: string): Worker {
   const entry = new URL(import.meta.url.endsWith('.ts') ? './read-worker.ts' : './read-worker.js', import.meta.url);
-  const options = { workerData: { file }, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
-  if (entry.pathname.endsWith('.js')) return new Worker(entry, options);
+  if (entry.pathname.endsWith('.js')) return new Worker(entry, { workerData: { file } });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  return new Worker(bootstrap, { eval: true, workerData: { file } });
 }
 
 /** How long closing waits for a worker still inside a statement (SQLite cannot be interrupted from here). */
@@ -31,19 +30,20 @@ function rebuilt({ message, code }: { message: string; code?: string }): Error {
  * Worker threads that run the SELECTs whose answers have no bound on their size (a page of rows with
  * all their nested rows): better-sqlite3 runs a statement on the thread that calls it, and such a
  * statement on the main thread would hold up every other request. Each worker has its own read-only
- * connection and a bounded heap (`heapMb`: an answer too big for it ends the worker, not the
- * process); a read goes to the worker with the fewest reads under way. Workers start on the first
- * read, and one that dies is replaced (its reads fail with a 503).
+ * connection; a read goes to the worker with the fewest reads under way. Workers start on the first
+ * read (`start` makes one), and one that dies is replaced (its reads fail with a 503). Their heap is
+ * not capped: a worker that runs out of it can take the process down while it is torn down (Node 20),
+ * and a page's size is bounded by `page_size` anyway.
  */
-export function openReadWorkers(file: string, count: number, { heapMb = 256 } = {}) {
+export function openReadWorkers(file: string, count: number, start: (file: string) => Worker = startWorker) {
   const slots: { worker?: Worker; pending: Map<number, Pending> }[] = Array.from({ length: count }, () => ({
     pending: new Map(),
   }));
   let nextId = 0;
   let closed = false;
 
-  const start = (slot: (typeof slots)[number]) => {
-    const worker = startWorker(file, heapMb);
+  const run = (slot: (typeof slots)[number]) => {
+    const worker = start(file);
     worker.unref();
     worker.on('message', (answer: ReadAnswer) => {
       const pending = slot.pending.get(answer.id);
@@ -66,7 +66,7 @@ export function openReadWorkers(file: string, count: number, { heapMb = 256 } = 
   const send = (request: Omit<ReadRequest, 'id'>): Promise<unknown[] | Uint8Array> => {
     if (closed) return Promise.reject(new DatabaseUnavailable('the database is closed'));
     const slot = slots.reduce((least, each) => (each.pending.size < least.pending.size ? each : least));
-    const worker = slot.worker ?? start(slot);
+    const worker = slot.worker ?? run(slot);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });

@@ -61,9 +61,10 @@ export async function security(app: FastifyInstance, { corsOrigins, rateLimitSto
     await app.register(cors, {
       origin: corsOrigins,
       // Every verb of the API (the plugin's default is GET, HEAD and POST only), and the headers a
-      // browser client reads: the page counts of lists, and when to retry after a 429.
+      // browser client reads: the page counts of lists, when to retry after a 429, and whether a
+      // create's answer is a replay (Idempotency-Key).
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposedHeaders: ['X-Pagination', 'Retry-After'],
+      exposedHeaders: ['X-Pagination', 'Retry-After', 'Idempotent-Replayed'],
     });
   }
   await app.register(rateLimit, {

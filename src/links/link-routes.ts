@@ -5,6 +5,8 @@ import { principal, type AuthRequirement, type Principal } from '../auth/authent
 import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { HttpError } from '../http/http-error.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
+import type { Executor } from '../database/prepared.js';
 import { pageBy } from '../http/offset-pagination.js';
 import { IdParams } from '../http/schemas.js';
 import { listQuery } from '../lists/list-query.js';
@@ -23,8 +25,11 @@ export interface LinkIds {
 interface Answer<Result> {
   summary: string;
   response: TSchema;
-  /** The answer's body: an object, or JSON text the database wrote (sent as it is). */
-  send(ids: LinkIds, result: Result): unknown;
+  /**
+   * The answer's body: an object, or JSON text the database wrote (sent as it is); read by `executor`
+   * when given (a link's answer, read in the transaction that makes the link).
+   */
+  send(ids: LinkIds, result: Result, executor?: Executor): unknown;
   /** Who may: the token the verb needs, and a check of the caller's right to these two rows. */
   auth?: AuthRequirement;
   authorize?(caller: Principal, ids: LinkIds): Promise<void>;
@@ -51,7 +56,7 @@ export interface EndRoutes {
  * and `:<right column>`), the refusal messages, and for each verb offered what it answers; then each
  * end's collection of the other (`ends`), listed with `paging`'s parameters. The status codes and the
  * checks are the mechanism's: 201/200 for a new/existing link, 404 for a missing end or link, 400 for
- * ends of different scopes.
+ * ends of different scopes. Linking is a create: it takes an `Idempotency-Key`.
  */
 export interface LinkRoutesSpec<Row> {
   paths: string[];
@@ -74,19 +79,21 @@ interface Deps<M extends LinkModel> {
   service: LinkService<M>;
   ends: LinkEnds;
   spec: LinkRoutesSpec<LinkRowOf<M>>;
+  idempotent: Idempotent;
 }
 
-export async function linkRoutes<M extends LinkModel>(app: App, { service, ends, spec }: Deps<M>) {
+export async function linkRoutes<M extends LinkModel>(app: App, { service, ends, spec, idempotent }: Deps<M>) {
   const { left, right } = service.model;
   const params = IdParams(left.column, right.column);
   const idsOf = (p: Record<string, number>): LinkIds => ({ left: p[left.column]!, right: p[right.column]! });
   const refuse = (refusal: LinkRefusal) => new HttpError(STATUS[refusal], spec.refusals[refusal]);
-  const options = (answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema) => ({
+  const options = (answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema, headers?: TSchema) => ({
     config: { auth: answer.auth } as FastifyContextConfig,
     schema: {
       tags: spec.tags,
       summary: answer.summary,
       params,
+      ...(headers ? { headers } : {}),
       ...(body ? { body } : {}),
       response: {
         ...codes,
@@ -105,11 +112,13 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
     const { link, read, update, unlink } = spec;
     if (link) {
       const response = { 200: link.response, 201: link.response };
-      app.post(url, options(link, response, link.body), async (request, reply) => {
+      app.post(url, options(link, response, link.body, IdempotencyHeaders), async (request, reply) => {
         const ids = await allowed(link, request);
-        const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>);
-        if (typeof result === 'string') throw refuse(result);
-        return answer(reply, result.created ? 201 : 200, await link.send(ids, result.row));
+        return idempotent(request, reply, async (executor) => {
+          const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>, executor);
+          if (typeof result === 'string') throw refuse(result);
+          return { status: result.created ? 201 : 200, body: await link.send(ids, result.row, executor) };
+        });
       });
     }
     if (read) {

@@ -6,6 +6,7 @@ import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { conflict, forbidden, found, HttpError, notFound } from '../http/http-error.js';
 import { IdParams, Message, ref } from '../http/schemas.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { UserRepository } from './repository.js';
 import { AccessToken, Credentials, Tokens, User } from './schemas.js';
@@ -19,21 +20,33 @@ export interface UserRouteDeps {
   revoked: Revocations;
   /** Requests per minute per client address on /register and /login. */
   authRateLimit: number;
+  idempotent: Idempotent;
 }
 
-export async function userRoutes(app: App, { users, issuer, revoked, authRateLimit }: UserRouteDeps) {
+export async function userRoutes(app: App, { users, issuer, revoked, authRateLimit, idempotent }: UserRouteDeps) {
   const rateLimit = { max: authRateLimit, timeWindow: 60_000 };
 
   app.post(
     '/register',
     {
       config: { rateLimit },
-      schema: { tags, summary: 'Sign up', body: Credentials, response: { 201: ref(Message), ...errors(409, 429) } },
+      schema: {
+        tags,
+        summary: 'Sign up',
+        headers: IdempotencyHeaders,
+        body: Credentials,
+        response: { 201: ref(Message), ...errors(409, 429) },
+      },
     },
     async (request, reply) => {
-      const created = await users.create(request.body.username, await hashPassword(request.body.password));
-      if (created === 'duplicate') throw conflict('A user with that username already exists.');
-      return reply.code(201).send({ message: 'User created successfully.' });
+      // Hashed before the transaction, which need not wait for Argon2.
+      const passwordHash = await hashPassword(request.body.password);
+      return idempotent(request, reply, async (executor) => {
+        if ((await users.create(request.body.username, passwordHash, executor)) === 'duplicate') {
+          throw conflict('A user with that username already exists.');
+        }
+        return { status: 201, body: { message: 'User created successfully.' } };
+      });
     },
   );
 

@@ -110,6 +110,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes REQUEST_TIMEOUT_MS (30 s by default), and refuses one that is not a positive integer', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(30_000);
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '5000' }).requestTimeoutMs).toBe(5000);
+    for (const value of ['0', '-1', '1.5', 'soon']) {
+      expect(() => loadConfig({ REQUEST_TIMEOUT_MS: value }), value).toThrow(/REQUEST_TIMEOUT_MS must be a positive integer/);
+    }
+  });
+
   it('refuses an unknown LOG_LEVEL, listing the levels', () => {
     const error = configError({ LOG_LEVEL: 'verbose' });
     expect(error.message).toMatch(/^LOG_LEVEL must be one of/);

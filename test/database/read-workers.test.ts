@@ -1,30 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadWorkers } from '../../src/database/read-workers.js';
 import { unavailable } from '../../src/database/unavailable.js';
+import { longestStall } from '../helpers/event-loop.js';
 
 /** A SELECT that keeps SQLite busy for a good fraction of a second. */
 const SLOW = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c';
-
-/** The longest the event loop stood still while `run` ran, in ms. */
-async function longestStall(run: () => Promise<unknown>): Promise<number> {
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 5);
-  try {
-    await run();
-  } finally {
-    clearInterval(timer);
-  }
-  return Math.max(longest, performance.now() - last);
-}
 
 describe('read workers', () => {
   let dir: string;
@@ -74,13 +59,25 @@ describe('read workers', () => {
     }
   });
 
-  it('answer 503 for the reads of a worker that dies (an answer too big for its heap), and start a new one', async () => {
-    const pool = openReadWorkers(file, 1, { heapMb: 16 });
+  it('answer 503 for the reads of a worker that dies, and start a new one for the next read', async () => {
+    // A worker that answers every read but one, at which its thread ends, as a crash would end it.
+    let started = 0;
+    const fragile = () => {
+      started++;
+      return new Worker(
+        `const { parentPort } = require('node:worker_threads');
+         parentPort.on('message', ({ id, sql }) => sql === 'CRASH' ? process.exit(3) : parentPort.postMessage({ id, rows: [{ sql }] }));`,
+        { eval: true },
+      );
+    };
+    const pool = openReadWorkers(file, 1, fragile);
     try {
-      const huge = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) SELECT x, 'row ' || x AS text FROM c";
-      const error = await pool.read(huge, []).catch((e: unknown) => e);
-      expect(unavailable(error)).toBe(true);
-      expect(await pool.read('SELECT name FROM t WHERE id = ?', [1])).toEqual([{ name: 'a' }]);
+      expect(await pool.read('first', [])).toEqual([{ sql: 'first' }]);
+      const [lost, queued] = [pool.read('CRASH', []), pool.read('behind it', [])].map((read) => read.catch((e: unknown) => e));
+      expect(unavailable(await lost)).toBe(true);
+      expect(unavailable(await queued)).toBe(true);
+      expect(await pool.read('after', [])).toEqual([{ sql: 'after' }]);
+      expect(started).toBe(2);
     } finally {
       await pool.close();
     }

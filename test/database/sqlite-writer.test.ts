@@ -5,23 +5,7 @@ import { openDatabase, type Database } from '../../src/database/connection.js';
 import type { App } from '../../src/http/app-types.js';
 import { startTestApp, stopTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 import { call } from '../helpers/requests.js';
-
-/** The longest the event loop stood still while `run` ran, in ms. */
-async function longestStall(run: () => Promise<void>): Promise<number> {
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 5);
-  try {
-    await run();
-  } finally {
-    clearInterval(timer);
-  }
-  return longest;
-}
+import { longestStall } from '../helpers/event-loop.js';
 
 describe('a SQLite file locked from outside', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coerceNumbers, coerceText } from '../../src/http/coerce.js';
+import { coerceNumbers, textCoercer } from '../../src/http/coerce.js';
 import { useTestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/databases.js';
 import { call } from '../helpers/requests.js';
@@ -7,12 +7,12 @@ import { call } from '../helpers/requests.js';
 /** Text that spells a number no column holds, or no number at all for a strict reader. */
 const NOT_SAFE_INTEGERS = ['Infinity', '-Infinity', '1e400', '9'.repeat(310), '9007199254740993', 'NaN', '0x10', '1.5', '1e3', '', ' ', '1,2'];
 
-describe('coerceText (query and path values)', () => {
+describe('textCoercer (query and path values)', () => {
   const schema = {
     properties: { page: { type: 'integer' }, price: { type: 'number' }, on: { type: 'boolean' }, q: { type: 'string' } },
   };
   const coerced = (values: Record<string, unknown>, spelling: 'query' | 'path' = 'query') => {
-    coerceText(schema, values, spelling);
+    textCoercer(schema, spelling)(values);
     return values;
   };
 

@@ -198,12 +198,27 @@ describe('CORS for a configured origin', () => {
     expect(String(response.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
   });
 
-  it("lets the origin's scripts read the X-Pagination header of lists and the Retry-After of a 429", async () => {
+  it("lets the origin's scripts read the X-Pagination header of lists, the Retry-After of a 429 and Idempotent-Replayed", async () => {
     const response = await t.app.inject({ method: 'GET', url: '/store', headers: { origin: 'https://app.example' } });
     expect(response.headers['x-pagination']).toBeDefined();
     const exposed = String(response.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/);
     expect(exposed).toContain('x-pagination');
     expect(exposed).toContain('retry-after');
+    expect(exposed).toContain('idempotent-replayed');
+  });
+
+  it('lets the origin send an Idempotency-Key with a create', async () => {
+    const response = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/store',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key',
+      },
+    });
+    expect(response.statusCode).toBeLessThan(300);
+    expect(String(response.headers['access-control-allow-headers']).toLowerCase()).toContain('idempotency-key');
   });
 
   it('sends the CORS headers on errors too, so the origin can read them', async () => {
