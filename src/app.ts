@@ -3,6 +3,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { authentication } from './auth/authenticate.js';
 import { revocations } from './auth/revocations.js';
 import { tokenIssuer } from './auth/tokens.js';
+import type { TrustProxy } from './config/config.js';
 import type { Database } from './database/connection.js';
 import { Hero, HeroWithTeams } from './heroes/schemas.js';
 import { admissionControl, DEFAULT_LIMITS, type AdmissionLimits } from './http/admission.js';
@@ -19,6 +20,8 @@ import { Pagination } from './http/pagination.js';
 import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
 import { trackMethods } from './http/method-not-allowed.js';
 import { ErrorEnvelope, Message } from './http/schemas.js';
+import { countedInDatabase } from './http/rate-limits.js';
+import { countedInRedis } from './http/redis-rate-limits.js';
 import { security } from './http/security.js';
 import { answerRequestIds, requestId } from './http/request-id.js';
 import { validatorCompilers } from './http/validators.js';
@@ -43,6 +46,10 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Requests per minute per client address on /register and /login. */
   authRateLimit?: number;
+  /** Counts the rate limit in Redis instead of the database. */
+  redisUrl?: string;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (rate limits, logs). Off by default. */
+  trustProxy?: TrustProxy;
   /** How long a request (headers and body) may take to arrive before it is answered 408. */
   requestTimeoutMs?: number;
   /** How many requests of each cost run at once and wait for a turn (see `admissionControl`). */
@@ -64,8 +71,9 @@ const SHAPES = [
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { database, secret, logger, corsOrigins = [], authRateLimit = 10, requestTimeoutMs = 30_000 } = options;
-  const { admission = DEFAULT_LIMITS } = options;
+  const { admission = DEFAULT_LIMITS, redisUrl, trustProxy = false } = options;
   const app = Fastify({
+    trustProxy,
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     frameworkErrors,
@@ -89,7 +97,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   errorHandling(app);
   jsonBodyParser(app);
   inputHook(app);
-  await security(app, { corsOrigins });
+  const rateLimitStore = redisUrl ? countedInRedis(app, redisUrl) : countedInDatabase(app, database);
+  await security(app, { corsOrigins, rateLimitStore });
   const issuer = tokenIssuer(secret);
   const revoked = revocations(database);
   authentication(app, issuer, revoked);

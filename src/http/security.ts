@@ -1,12 +1,14 @@
 import cors from '@fastify/cors';
 import helmet from 'helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from './http-error.js';
 
 export interface SecurityOptions {
   /** Origins allowed to call the API from a browser; none (CORS off) by default. */
   corsOrigins: string[];
+  /** Where the rate limiter counts (`countedInDatabase`, `countedInRedis`): every instance must see the same counts. */
+  rateLimitStore: Pick<RateLimitPluginOptions, 'store'>;
 }
 
 /**
@@ -68,7 +70,7 @@ const CONSOLE = /^\/(\?|$|assets\/)/;
  * Security headers on every answer (helmet's on the docs pages, the console's own on its page), CORS only for the configured origins,
  * and the rate limiter that routes opt into with `config.rateLimit` (sign-up and sign-in), per address.
  */
-export async function security(app: FastifyInstance, { corsOrigins }: SecurityOptions): Promise<void> {
+export async function security(app: FastifyInstance, { corsOrigins, rateLimitStore }: SecurityOptions): Promise<void> {
   const pages = pageHeaders();
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(DOCS.test(request.url) ? pages : CONSOLE.test(request.url) ? CONSOLE_HEADERS : API_HEADERS);
@@ -85,6 +87,7 @@ export async function security(app: FastifyInstance, { corsOrigins }: SecurityOp
     });
   }
   await app.register(rateLimit, {
+    ...rateLimitStore,
     global: false,
     errorResponseBuilder: (_request, context) => {
       const error = new HttpError(429, `Too many requests: try again in ${context.after}.`);

@@ -49,9 +49,16 @@ export function userRepository({ db, flavor }: Database) {
     },
     /** Makes sure `username` exists, is an admin, and has this password. */
     async ensureAdmin(username: string, passwordHash: string): Promise<void> {
+      const admin = flavor.bindBoolean(true);
       const existing = await account(username);
-      if (existing) await promote(existing.id, passwordHash, flavor.bindBoolean(true));
-      else await insert(username, passwordHash, flavor.bindBoolean(true));
+      if (existing) return void (await promote(existing.id, passwordHash, admin));
+      try {
+        await insert(username, passwordHash, admin);
+      } catch (error) {
+        // Another instance starting at the same moment made the user first: make sure of it as it is.
+        if (constraintViolation(error) !== 'unique') throw error;
+        await promote((await account(username))!.id, passwordHash, admin);
+      }
     },
     remove: async (id: number) => (await remove(id)).length === 1,
   };

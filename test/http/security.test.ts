@@ -85,6 +85,27 @@ describe.each(BACKENDS)('rate limits on %s', (backend) => {
   });
 });
 
+describe('rate limits behind a reverse proxy (TRUST_PROXY)', () => {
+  const proxy = '10.0.0.2';
+  const t = useTestApp('sqlite', { authRateLimit: 2, trustProxy: [proxy] });
+  const login = (remoteAddress: string, forwardedFor?: string) =>
+    from(t.app, remoteAddress, 'POST', '/login', { username: 'x', password: 'y' }, forwardedFor ? { 'x-forwarded-for': forwardedFor } : {});
+
+  it("counts per client address the trusted proxy forwards, so one client's guesses do not lock out the others", async () => {
+    for (let i = 0; i < 2; i++) expect((await login(proxy, '198.51.100.21')).status).toBe(401);
+    expect((await login(proxy, '198.51.100.21')).status).toBe(429);
+    expect((await login(proxy, '198.51.100.22')).status).toBe(401);
+    // The client cannot pick its address: the proxy appends the one it saw, and that one counts.
+    expect((await login(proxy, '192.0.2.99, 198.51.100.21')).status).toBe(429);
+  });
+
+  it('ignores X-Forwarded-For from an address that is not a trusted proxy', async () => {
+    const direct = '203.0.113.30';
+    for (let i = 0; i < 2; i++) await login(direct, `198.51.100.${40 + i}`);
+    expect((await login(direct, '198.51.100.50')).status).toBe(429);
+  });
+});
+
 describe('security headers', () => {
   const t = useTestApp('sqlite');
 
