@@ -3,20 +3,25 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { authentication } from './auth/authenticate.js';
 import { revocations } from './auth/revocations.js';
 import { tokenIssuer } from './auth/tokens.js';
+import type { TrustProxy } from './config/config.js';
 import type { Database } from './database/connection.js';
 import { Hero, HeroWithTeams } from './heroes/schemas.js';
 import { admissionControl, DEFAULT_LIMITS, type AdmissionLimits } from './http/admission.js';
 import type { App } from './http/app-types.js';
 import { inputHook } from './http/input-hook.js';
+import { webConsole } from './http/console.js';
 import { docs } from './http/docs.js';
 import { documentErrors } from './http/error-responses.js';
 import { errorHandling } from './http/error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './http/protocol-errors.js';
 import { health } from './http/health.js';
+import { idempotency } from './http/idempotency.js';
 import { Pagination } from './http/pagination.js';
 import { BODY_LIMIT, jsonBodyParser } from './http/json-body.js';
 import { trackMethods } from './http/method-not-allowed.js';
 import { ErrorEnvelope, Message } from './http/schemas.js';
+import { countedInDatabase } from './http/rate-limits.js';
+import { countedInRedis } from './http/redis-rate-limits.js';
 import { security } from './http/security.js';
 import { answerRequestIds, requestId } from './http/request-id.js';
 import { validatorCompilers } from './http/validators.js';
@@ -31,7 +36,7 @@ import { Store } from './stores/schemas.js';
 import { PlainTag } from './tags/plain.js';
 import { Tag, TagAndItem } from './tags/schemas.js';
 import { Team, TeamWithHeroes } from './teams/schemas.js';
-import { Tokens, User } from './users/schemas.js';
+import { Me, Tokens, User } from './users/schemas.js';
 
 export interface AppOptions {
   database: Database;
@@ -41,6 +46,10 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Requests per minute per client address on /register and /login. */
   authRateLimit?: number;
+  /** Counts the rate limit in Redis instead of the database. */
+  redisUrl?: string;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (rate limits, logs). Off by default. */
+  trustProxy?: TrustProxy;
   /** How long a request (headers and body) may take to arrive before it is answered 408. */
   requestTimeoutMs?: number;
   /** How many requests of each cost run at once and wait for a turn (see `admissionControl`). */
@@ -49,19 +58,22 @@ export interface AppOptions {
   publicUrl?: string;
   /** Metrics at GET /metrics (METRICS=1), behind `token` when there is one; none by default. */
   metrics?: { metrics: Metrics; token?: string };
+  /** The built web console served at `/` (default: `dist/console`, where `npm run build` puts it). */
+  consoleDir?: string;
 }
 
 /** The named shapes: shared by the routes through `$ref`, and the OpenAPI document's components. */
 const SHAPES = [
   ...[ErrorEnvelope, Message, PlainStore, PlainItem, PlainTag, Store, Item, Tag, TagAndItem],
-  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Tokens, Pagination],
+  ...[Hero, Team, HeroWithTeams, TeamWithHeroes, Link, User, Me, Tokens, Pagination],
 ];
 
 /** Builds the HTTP application on an open, migrated database. Tests build exactly this. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { database, secret, logger, corsOrigins = [], authRateLimit = 10, requestTimeoutMs = 30_000 } = options;
-  const { admission = DEFAULT_LIMITS } = options;
+  const { admission = DEFAULT_LIMITS, redisUrl, trustProxy = false } = options;
   const app = Fastify({
+    trustProxy,
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     frameworkErrors,
@@ -85,18 +97,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   errorHandling(app);
   jsonBodyParser(app);
   inputHook(app);
-  await security(app, { corsOrigins });
+  const rateLimitStore = redisUrl ? countedInRedis(app, redisUrl) : countedInDatabase(app, database);
+  await security(app, { corsOrigins, rateLimitStore });
   const issuer = tokenIssuer(secret);
   const revoked = revocations(database);
   authentication(app, issuer, revoked);
   documentErrors(app);
   const answerOtherMethods = trackMethods(app);
   await docs(app, { publicUrl: options.publicUrl });
+  webConsole(app, { dir: options.consoleDir });
 
   if (options.metrics) metricsEndpoint(app, { ...options.metrics, poolCounts: database.poolCounts });
   const { shedding } = admissionControl(app, admission);
   health(app, { database, shedding });
-  await resources(app, { database, issuer, revoked, authRateLimit });
+  await resources(app, { database, issuer, revoked, authRateLimit, idempotent: idempotency(database, secret) });
   answerOtherMethods();
   return app;
 }

@@ -5,6 +5,7 @@ import { heroTeamRoutes } from './heroes/hero-team-routes.js';
 import { heroRepository } from './heroes/repository.js';
 import { heroRoutes } from './heroes/routes.js';
 import type { App } from './http/app-types.js';
+import type { Idempotent } from './http/idempotency.js';
 import { heroesTeams } from './links/heroes-teams.js';
 import { itemsTags } from './links/items-tags.js';
 import { linkEnds } from './links/link-ends.js';
@@ -31,35 +32,39 @@ export interface ResourceOptions {
   issuer: TokenIssuer;
   revoked: ReturnType<typeof revocations>;
   authRateLimit: number;
+  /** Retry-safe creates: every create's handler runs its work through it. */
+  idempotent: Idempotent;
 }
 
 /** Every resource of the API: its data module, and its routes over it. */
-export async function resources(app: App, { database, issuer, revoked, authRateLimit }: ResourceOptions) {
+export async function resources(app: App, { database, issuer, revoked, authRateLimit, idempotent }: ResourceOptions) {
   const owners = ownership(database);
   const stores = storeRepository(database);
   const items = itemRepository(database);
   const tags = tagRepository(database);
-  await app.register(userRoutes, { users: userRepository(database), issuer, revoked, authRateLimit });
-  await app.register(storeRoutes, { stores, owners });
-  await app.register(itemRoutes, { items, owners });
-  await app.register(tagRoutes, { tags, owners });
+  await app.register(userRoutes, { users: userRepository(database), issuer, revoked, authRateLimit, idempotent });
+  await app.register(storeRoutes, { stores, owners, idempotent });
+  await app.register(itemRoutes, { items, owners, idempotent });
+  await app.register(tagRoutes, { tags, owners, idempotent });
   await app.register(itemTagRoutes, {
     links: linkService(database, itemsTags),
     ends: linkEnds(database, itemsTags, { left: itemList, right: tagList }),
     items,
     tags,
     owners,
+    idempotent,
   });
 
   const heroTeamLinks = linkService(database, heroesTeams);
   const heroes = heroRepository(database, heroTeamLinks);
   const teams = teamRepository(database, heroTeamLinks);
-  await app.register(heroRoutes, { heroes });
-  await app.register(teamRoutes, { teams });
+  await app.register(heroRoutes, { heroes, idempotent });
+  await app.register(teamRoutes, { teams, idempotent });
   await app.register(heroTeamRoutes, {
     links: heroTeamLinks,
     ends: linkEnds(database, heroesTeams, { left: heroList, right: teamList }),
     heroes,
     teams,
+    idempotent,
   });
 }

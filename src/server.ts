@@ -1,7 +1,10 @@
-import { pathToFileURL } from 'node:url';
+import cluster from 'node:cluster';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './app.js';
+import { supervise } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { openDatabase, type DatabaseOptions } from './database/connection.js';
 import { openMigrated } from './database/migrate.js';
 import { logSql } from './database/sql-log.js';
 import { jwtSecret } from './config/secret.js';
@@ -13,7 +16,27 @@ import { VERSION } from './version.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-export const createLogger = (config: Config): Logger => pino({ level: config.logLevel });
+/** JSON lines on standard output; a worker's lines say which worker it is (its pid is in every line). */
+export const createLogger = (config: Config): Logger => {
+  const logger = pino({ level: config.logLevel });
+  return cluster.worker ? logger.child({ worker: cluster.worker.id }) : logger;
+};
+
+const databaseOptions = (config: Config, logger: Logger, metrics?: Metrics): DatabaseOptions => ({
+  onQuery: queryObservers(config, logger, metrics),
+});
+
+/** Brings the schema up to date and makes sure the configured admin exists; the database stays open. */
+async function prepareDatabase(config: Config, logger: Logger, metrics?: Metrics) {
+  const { database, applied } = await openMigrated(config.database, databaseOptions(config, logger, metrics));
+  try {
+    if (config.admin) await ensureAdmin(database, config.admin);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return { database, applied };
+}
 
 /** What sees every statement: the SQL echo (LOG_SQL) and the statement timings of the metrics. */
 function queryObservers(config: Config, logger: Logger, metrics?: Metrics): ((event: QueryEvent) => void) | undefined {
@@ -28,21 +51,26 @@ function queryObservers(config: Config, logger: Logger, metrics?: Metrics): ((ev
 /**
  * Opens the database, brings its schema up to date, makes sure the configured admin exists, and serves
  * the API until SIGTERM or SIGINT; then stops accepting connections, lets in-flight requests finish,
- * and closes the database.
+ * and closes the database. A worker of `--workers` finds all that done by the primary, and only serves.
  */
 export async function serve(config: Config, logger = createLogger(config)): Promise<void> {
   const secret = jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
   const metrics = config.metrics ? createMetrics() : undefined;
-  const { database, applied } = await openMigrated(config.database, { onQuery: queryObservers(config, logger, metrics) });
-  if (config.admin) await ensureAdmin(database, config.admin);
+  // A worker of `--workers` finds the schema and the admin made by the primary.
+  const { database, applied } = cluster.isWorker
+    ? { database: openDatabase(config.database, databaseOptions(config, logger, metrics)), applied: [] }
+    : await prepareDatabase(config, logger, metrics);
   const app = await buildApp({
     database,
     secret: secret.key,
     logger,
     corsOrigins: config.corsOrigins,
     authRateLimit: config.authRateLimit,
+    requestTimeoutMs: config.requestTimeoutMs,
     publicUrl: config.publicUrl,
     metrics: metrics && { metrics, token: config.metrics?.token },
+    redisUrl: config.redisUrl,
+    trustProxy: config.trustProxy,
   });
   const report = startReport({
     version: VERSION,
@@ -56,6 +84,7 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
 
   let stopping = false;
   const stop = async (signal: string) => {
+    // A signal may come twice (from a terminal to the whole process group, and from the primary).
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -71,11 +100,25 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
     await database.close();
     clearTimeout(force);
     logger.info('stopped');
+    // A worker's channel to the primary would keep it alive.
+    cluster.worker?.disconnect();
   };
   // Not `once`: a second signal (Ctrl-C reaches node from the terminal and again from npm) must not kill
   // the process while it finishes the requests in flight.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * Serves with `workers` processes: one, this one (the default); or a primary that prepares the database
+ * once (secret, migrations, admin) and then supervises that many workers sharing the port.
+ */
+export async function start(config: Config, workers = config.workers): Promise<void> {
+  if (cluster.isWorker || workers === 1) return serve(config);
+  const logger = createLogger(config);
+  jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
+  await (await prepareDatabase(config, logger)).database.close();
+  await supervise({ workers, exec: fileURLToPath(import.meta.url), logger, graceMs: SHUTDOWN_GRACE_MS + 2_000 });
 }
 
 /** Runs `main`, and stops the process with a clear line when the configuration or start-up fails. */
@@ -90,5 +133,5 @@ export async function runOrExit(main: () => Promise<void>): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runOrExit(() => serve(loadConfig()));
+  void runOrExit(() => start(loadConfig()));
 }

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig } from '../config/config.js';
+import { loadConfig, parseWorkers } from '../config/config.js';
 import { openMigrated } from '../database/migrate.js';
 import { logSql } from '../database/sql-log.js';
-import { createLogger, runOrExit, serve } from '../server.js';
+import { createLogger, runOrExit, start } from '../server.js';
 import { backupSqlite, pgDumpCommand } from './backup.js';
 import { echoSql } from './sql-echo.js';
 import { checkSeedOptions, seedCatalog, type SeedOptions } from './seed.js';
@@ -26,7 +26,13 @@ const program = new Command('junction')
 program
   .command('serve')
   .description('Apply pending migrations, then serve the API (PORT, HOST, DATABASE_URL); the same as `npm start`.')
-  .action(() => runOrExit(() => serve(loadConfig())));
+  .option('--workers <n>', 'processes that share the port, each a core (default: WEB_CONCURRENCY, else 1)')
+  .action((options: { workers?: string }) =>
+    runOrExit(async () => {
+      const config = loadConfig();
+      await start(config, options.workers === undefined ? config.workers : parseWorkers('--workers', options.workers));
+    }),
+  );
 
 program
   .command('migrate')

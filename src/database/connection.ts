@@ -19,7 +19,7 @@ export interface DatabaseOptions {
   onQuery?: (event: QueryEvent) => void;
   /** Told of every PostgreSQL connection that breaks; the pool replaces it. */
   onConnectionError?: (error: Error) => void;
-  /** PostgreSQL pool size. */
+  /** PostgreSQL pool size (else the config's, else 10). */
   poolSize?: number;
   /** How long a request waits for the database (SQLite's write lock, a pooled PostgreSQL connection). */
   waitMs?: number;
@@ -79,7 +79,8 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
       };
     }
     const postgres = openPostgres(config.url, {
-      poolSize: options.poolSize ?? 10,
+      poolSize: options.poolSize ?? config.poolSize ?? 10,
+      preparedStatements: config.preparedStatements ?? true,
       waitMs,
       statementTimeoutMs: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
       onConnectionError: options.onConnectionError ?? (() => undefined),

@@ -5,6 +5,8 @@ import { DatabaseUnavailable } from './unavailable.js';
 export interface PostgresBounds {
   /** Connections in the pool. */
   poolSize: number;
+  /** Whether the compile-once queries run as named prepared statements (a pooler in transaction mode may not keep them). */
+  preparedStatements: boolean;
   /** How long a request waits for a pooled connection, or to connect. */
   waitMs: number;
   /** How long one statement may run (`statement_timeout`); a lock wait gets a little less (`lock_timeout`). */
@@ -38,7 +40,7 @@ export function openPostgres(url: string, bounds: PostgresBounds) {
     each.on('connect', (client) => client.on('error', bounds.onConnectionError));
   }
   return {
-    pool: namedStatements(pool),
+    pool: bounds.preparedStatements ? namedStatements(pool) : pool,
     /** The server answers. */
     async ping(): Promise<void> {
       await health.query('SELECT 1');

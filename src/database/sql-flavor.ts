@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Executor, Prepared } from './prepared.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -84,10 +85,13 @@ export const arrayJson = <T>(rows: { body: unknown }[]) => `[${rows.map((row) =>
 const parseJson = <T>(text: JsonText<T> | undefined): T | undefined =>
   text === undefined ? undefined : (JSON.parse(text) as T);
 
-/** One row's JSON read by id: as text to send, or parsed to use. */
-export function jsonById<T>(byId: (id: number) => Promise<{ body: unknown }[]>) {
-  const json = async (id: number) => firstJson<T>(await byId(id));
-  return { json, get: async (id: number) => parseJson(await json(id)) };
+/**
+ * One row's JSON read by id: as text to send, or parsed to use; by `executor` when given (a create
+ * reading back, in its transaction, the row it made).
+ */
+export function jsonById<T>(byId: Prepared<[id: number], { body: unknown }>) {
+  const json = async (id: number, executor?: Executor) => firstJson<T>(await (executor ? byId.in(executor) : byId)(id));
+  return { json, get: async (id: number, executor?: Executor) => parseJson(await json(id, executor)) };
 }
 
 /** A page of rows and the total they come from, read at once. */

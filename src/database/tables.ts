@@ -13,4 +13,8 @@ export interface Tables {
   /** `is_admin` is a boolean on PostgreSQL and 0/1 on SQLite. */
   users: { id: Generated<number>; username: string; password_hash: string; is_admin: Generated<boolean | number> };
   revoked_tokens: { jti: string; expires_at: number };
+  /** `status` and `body` are empty only inside the transaction that claims the key (see `idempotencyKeys`). */
+  idempotency_keys: { scope: string; key: string; fingerprint: string; status: number | null; body: string | null; created_at: number };
+  /** `resets_at` (milliseconds) is a bigint on PostgreSQL, which pg reads as a string. */
+  rate_limits: { key: string; hits: number; resets_at: number | string };
 }

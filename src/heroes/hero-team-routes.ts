@@ -1,4 +1,5 @@
 import type { App } from '../http/app-types.js';
+import type { Idempotent } from '../http/idempotency.js';
 import { forbidden, found } from '../http/http-error.js';
 import { OffsetOrPageQuery } from '../http/offset-pagination.js';
 import { Message, ref } from '../http/schemas.js';
@@ -21,6 +22,7 @@ interface Deps {
   ends: LinkEnds;
   heroes: HeroRepository;
   teams: TeamRepository;
+  idempotent: Idempotent;
 }
 
 /** Any signed-in user may link; only admins unlink, so a set that removes a link is theirs. */
@@ -32,11 +34,12 @@ function mayUnlink(caller: Principal, change: LinkChange) {
  * One link, seen from both ends: `/heroes/{hero_id}/teams/{team_id}` and `/teams/{team_id}/heroes/{hero_id}`;
  * and each end's collection of the other, listed and set whole (`/heroes/{id}/teams`, `/teams/{id}/heroes`).
  */
-export async function heroTeamRoutes(app: App, { links, ends, heroes, teams }: Deps) {
+export async function heroTeamRoutes(app: App, { links, ends, heroes, teams, idempotent }: Deps) {
   const asLink = (_ids: unknown, row: unknown) => row;
   await linkRoutes(app, {
     service: links,
     ends,
+    idempotent,
     spec: {
       paging: OffsetOrPageQuery,
       ends: {

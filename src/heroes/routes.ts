@@ -7,6 +7,7 @@ import { listQuery } from '../lists/list-query.js';
 import { heroList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { described, IdParams, Message, ref } from '../http/schemas.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import { linkedTo } from '../links/linked-to.js';
 import type { HeroRepository } from './repository.js';
 import { Hero, HeroCreate, HeroUpdate, HeroWithTeams } from './schemas.js';
@@ -15,7 +16,7 @@ const tags = ['heroes'];
 const HeroesQuery = listQuery(heroList, { paging: OffsetOrPageQuery, topLevel: true });
 const HeroParams = IdParams('hero_id');
 
-export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository }) {
+export async function heroRoutes(app: App, { heroes, idempotent }: { heroes: HeroRepository; idempotent: Idempotent }) {
   app.post(
     '/heroes',
     {
@@ -24,16 +25,18 @@ export async function heroRoutes(app: App, { heroes }: { heroes: HeroRepository 
         operationId: 'createHero',
         tags,
         summary: 'Create a hero, with its teams in the same transaction',
+        headers: IdempotencyHeaders,
         body: HeroCreate,
         response: { 201: described(ref(HeroWithTeams), 'The hero, created, with its teams.'), ...errors(404) },
       },
     },
-    async (request, reply) => {
-      const { teams, ...hero } = request.body;
-      const created = await heroes.create(hero, linkedTo('teams', 'team_id', teams));
-      if (created === 'missing_link') throw notFound('Team not found.');
-      return reply.code(201).send(created);
-    },
+    async (request, reply) =>
+      idempotent(request, reply, async (executor) => {
+        const { teams, ...hero } = request.body;
+        const created = await heroes.create(hero, linkedTo('teams', 'team_id', teams), executor);
+        if (created === 'missing_link') throw notFound('Team not found.');
+        return { status: 201, body: created };
+      }),
   );
 
   app.get(

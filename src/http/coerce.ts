@@ -88,13 +88,21 @@ export function acceptedInput(schema: AnySchema, resolve: (ref: string) => Schem
 /**
  * Query and path values are text: numbers as above (integers spelled as `spelling` says), and
  * `true`/`false`/`1`/`0` for booleans. A value that is none of these is left as text, for validation
- * to refuse with the field's own message.
+ * to refuse with the field's own message. Worked out once per schema: the function it returns
+ * converts one request's values.
  */
-export function coerceText(schema: Schema, values: Record<string, unknown>, spelling: 'query' | 'path'): void {
-  for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    const value = values[key];
-    if (typeof value !== 'string') continue;
-    const boolean = accepts(property, 'boolean') ? BOOLEANS[value.toLowerCase()] : undefined;
-    values[key] = boolean ?? numberOf(property, value, spelling);
-  }
+export function textCoercer(schema: Schema, spelling: 'query' | 'path'): (values: Record<string, unknown>) => void {
+  const fields = Object.entries(schema.properties ?? {}).map(([key, property]) => {
+    const boolean = accepts(property, 'boolean');
+    const numeric = accepts(property, 'integer') || accepts(property, 'number');
+    const convert = (text: string) => (boolean ? BOOLEANS[text.toLowerCase()] : undefined) ?? numberOf(property, text, spelling);
+    return { key, convert: boolean || numeric ? convert : undefined };
+  });
+  const converted = fields.filter((field) => field.convert);
+  return (values) => {
+    for (const { key, convert } of converted) {
+      const value = values[key];
+      if (typeof value === 'string') values[key] = convert!(value);
+    }
+  };
 }

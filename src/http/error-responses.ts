@@ -27,7 +27,7 @@ export const ERROR_ANSWERS: Record<number, { description: string; headers?: type
 
 /**
  * Adds to every route the error answers its schema implies, so the OpenAPI document lists every code a
- * route can return: 404 for a path id, 400/413/415/422 for a body, 422 for a query, 401 (and 403 for
+ * route can return: 404 for a path id, 400/413/415/422 for a body, 422 for a query or a header, 401 (and 403 for
  * admins only) when it needs a token, and 500 and 503 (a database that cannot answer in time) anywhere.
  */
 export function documentErrors(app: FastifyInstance): void {
@@ -37,7 +37,7 @@ export function documentErrors(app: FastifyInstance): void {
     const codes = [500, 503];
     if (schema.params) codes.push(404);
     if (schema.body) codes.push(400, 413, 415, 422);
-    if (schema.querystring) codes.push(422);
+    if (schema.querystring || schema.headers) codes.push(422);
     if (route.config?.auth) codes.push(401);
     if (route.config?.auth?.admin) codes.push(403);
     route.schema = { ...schema, response: { ...errors(...codes), ...(schema.response as object) } };

@@ -1,12 +1,14 @@
 import cors from '@fastify/cors';
 import helmet from 'helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from './http-error.js';
 
 export interface SecurityOptions {
   /** Origins allowed to call the API from a browser; none (CORS off) by default. */
   corsOrigins: string[];
+  /** Where the rate limiter counts (`countedInDatabase`, `countedInRedis`): every instance must see the same counts. */
+  rateLimitStore: Pick<RateLimitPluginOptions, 'store'>;
 }
 
 /**
@@ -43,28 +45,49 @@ const API_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * The web console's page (src/http/console.ts) runs only its own bundled script and stylesheet, and
+ * talks only to this origin: nothing inline, nothing from elsewhere, no framing.
+ */
+const CONSOLE_HEADERS = {
+  ...API_HEADERS,
+  'content-security-policy': [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+};
+
 const DOCS = /^\/(docs|swagger-ui)(\/|$)/;
+const CONSOLE = /^\/(\?|$|assets\/)/;
 
 /**
- * Security headers on every answer (helmet's on the docs pages), CORS only for the configured origins,
+ * Security headers on every answer (helmet's on the docs pages, the console's own on its page), CORS only for the configured origins,
  * and the rate limiter that routes opt into with `config.rateLimit` (sign-up and sign-in), per address.
  */
-export async function security(app: FastifyInstance, { corsOrigins }: SecurityOptions): Promise<void> {
+export async function security(app: FastifyInstance, { corsOrigins, rateLimitStore }: SecurityOptions): Promise<void> {
   const pages = pageHeaders();
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(DOCS.test(request.url) ? pages : API_HEADERS);
+    reply.headers(DOCS.test(request.url) ? pages : CONSOLE.test(request.url) ? CONSOLE_HEADERS : API_HEADERS);
     done();
   });
   if (corsOrigins.length > 0) {
     await app.register(cors, {
       origin: corsOrigins,
       // Every verb of the API (the plugin's default is GET, HEAD and POST only), and the headers a
-      // browser client reads: the page counts of lists, and when to retry after a 429.
+      // browser client reads: the page counts of lists, when to retry after a 429, and whether a
+      // create's answer is a replay (Idempotency-Key).
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposedHeaders: ['X-Pagination', 'Retry-After'],
+      exposedHeaders: ['X-Pagination', 'Retry-After', 'Idempotent-Replayed'],
     });
   }
   await app.register(rateLimit, {
+    ...rateLimitStore,
     global: false,
     errorResponseBuilder: (_request, context) => {
       const error = new HttpError(429, `Too many requests: try again in ${context.after}.`);

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
-import { prepared } from '../database/prepared.js';
+import { prepared, type Executor } from '../database/prepared.js';
 import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
@@ -58,11 +58,11 @@ export function itemRepository(database: Database) {
     /** A store's items, plain. */
     ofStore: (storeId: number, page: Page, filters: ListFilters) =>
       plain(page, filters, { column: 'store_id', parent: 'stores', id: storeId }),
-    /** The new item, or undefined when its store does not exist. */
-    async create({ name, price, store_id }: ItemCreate): Promise<Item | undefined> {
+    /** The new item, or undefined when its store does not exist. Run by `executor`, read back included. */
+    async create({ name, price, store_id }: ItemCreate, executor: Executor = db): Promise<Item | undefined> {
       try {
-        const [row] = await insert(name, price, store_id);
-        return get(row!.id);
+        const [row] = await insert.in(executor)(name, price, store_id);
+        return get(row!.id, executor);
       } catch (error) {
         if (constraintViolation(error) === 'foreign_key') return undefined;
         throw error;

@@ -8,6 +8,7 @@ import { sendList } from '../lists/send-list.js';
 import { PlainItem } from './plain.js';
 import { itemList } from './list.js';
 import { described, IdParams, Message, ref } from '../http/schemas.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import type { App } from '../http/app-types.js';
 import { principal } from '../auth/authenticate.js';
 import { mayChange } from '../auth/permissions.js';
@@ -21,7 +22,13 @@ const StoreParams = IdParams('store_id');
 const ItemsQuery = listQuery(itemList, { paging: PageQuery, topLevel: true });
 const StoreItemsQuery = listQuery(itemList, { paging: PageQuery });
 
-export async function itemRoutes(app: App, { items, owners }: { items: ItemRepository; owners: Ownership }) {
+interface Deps {
+  items: ItemRepository;
+  owners: Ownership;
+  idempotent: Idempotent;
+}
+
+export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) {
   app.get(
     '/item',
     {
@@ -67,13 +74,17 @@ export async function itemRoutes(app: App, { items, owners }: { items: ItemRepos
         operationId: 'createItem',
         tags,
         summary: "Create an item in a store (the store's owner or an admin; a fresh token)",
+        headers: IdempotencyHeaders,
         body: ItemCreate,
         response: { 201: described(ref(Item), 'The item, created.'), ...errors(403, 404) },
       },
     },
     async (request, reply) => {
       mayChange(principal(request), await owners.store(request.body.store_id), 'Store not found.');
-      return reply.code(201).send(found(await items.create(request.body), 'Store not found.'));
+      return idempotent(request, reply, async (executor) => ({
+        status: 201,
+        body: found(await items.create(request.body, executor), 'Store not found.'),
+      }));
     },
   );
 

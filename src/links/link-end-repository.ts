@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
-import { prepared } from '../database/prepared.js';
+import { prepared, type Executor } from '../database/prepared.js';
 import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
@@ -61,19 +61,20 @@ export function linkEndRepository<Plain, WithNested, M extends LinkModel = LinkM
     list: (page: Page, filters: ListFilters) => plain(page, filters),
     /**
      * Creates the row and its links in one transaction: when a linked row does not exist, nothing is
-     * created and the answer is 'missing_link'.
+     * created and the answer is 'missing_link'. The transaction is the caller's when `executor` is one.
      */
-    async create(values: Values, links: LinkedTo[]): Promise<WithNested | 'missing_link'> {
+    async create(values: Values, links: LinkedTo[], executor: Executor = db): Promise<WithNested | 'missing_link'> {
       const names = Object.keys(values);
+      const make = async (trx: Executor) => {
+        const into = sql`${table} (${sql.join(names.map((c) => sql.ref(c)))})`;
+        const inserted = await sql<{ id: number }>`INSERT INTO ${into} VALUES (${sql.join(names.map((c) => values[c]))}) RETURNING id`.execute(trx);
+        const { id } = inserted.rows[0]!;
+        await spec.link.attach(trx, spec.side, id, links);
+        return id;
+      };
       try {
-        const id = await db.transaction().execute(async (trx) => {
-          const into = sql`${table} (${sql.join(names.map((c) => sql.ref(c)))})`;
-          const inserted = await sql<{ id: number }>`INSERT INTO ${into} VALUES (${sql.join(names.map((c) => values[c]))}) RETURNING id`.execute(trx);
-          const { id } = inserted.rows[0]!;
-          await spec.link.attach(trx, spec.side, id, links);
-          return id;
-        });
-        return (await get(id))!;
+        const id = executor === db ? await db.transaction().execute(make) : await make(executor);
+        return (await get(id, executor))!;
       } catch (error) {
         if (constraintViolation(error) === 'foreign_key') return 'missing_link';
         throw error;

@@ -5,6 +5,8 @@ import { principal, type AuthRequirement, type Principal } from '../auth/authent
 import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { HttpError } from '../http/http-error.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
+import type { Executor } from '../database/prepared.js';
 import { pageBy } from '../http/offset-pagination.js';
 import { described, IdParams } from '../http/schemas.js';
 import { listQuery } from '../lists/list-query.js';
@@ -23,8 +25,11 @@ export interface LinkIds {
 interface Answer<Result> {
   summary: string;
   response: TSchema;
-  /** The answer's body: an object, or JSON text the database wrote (sent as it is). */
-  send(ids: LinkIds, result: Result): unknown;
+  /**
+   * The answer's body: an object, or JSON text the database wrote (sent as it is); read by `executor`
+   * when given (a link's answer, read in the transaction that makes the link).
+   */
+  send(ids: LinkIds, result: Result, executor?: Executor): unknown;
   /** Who may: the token the verb needs, and a check of the caller's right to these two rows. */
   auth?: AuthRequirement;
   authorize?(caller: Principal, ids: LinkIds): Promise<void>;
@@ -53,7 +58,7 @@ export interface EndRoutes {
  * checks are the mechanism's: 201/200 for a new/existing link, 404 for a missing end or link, 400 for
  * ends of different scopes. So are the operations' names, from the declaration's nouns: `linkItemTag`,
  * `getTeamHero`, `updateHeroTeam`, `unlinkItemTag` (the end named first in the path first), and
- * `listItemTags`, `setItemTags` for an end's collection.
+ * `listItemTags`, `setItemTags` for an end's collection. Linking is a create: it takes an `Idempotency-Key`.
  */
 export interface LinkRoutesSpec<Row> {
   paths: string[];
@@ -76,9 +81,10 @@ interface Deps<M extends LinkModel> {
   service: LinkService<M>;
   ends: LinkEnds;
   spec: LinkRoutesSpec<LinkRowOf<M>>;
+  idempotent: Idempotent;
 }
 
-export async function linkRoutes<M extends LinkModel>(app: App, { service, ends, spec }: Deps<M>) {
+export async function linkRoutes<M extends LinkModel>(app: App, { service, ends, spec, idempotent }: Deps<M>) {
   const { left, right } = service.model;
   const params = IdParams(left.column, right.column);
   const idsOf = (p: Record<string, number>): LinkIds => ({ left: p[left.column]!, right: p[right.column]! });
@@ -86,13 +92,14 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
   /** The operation's name: the verb, then the pair as the path names it (`linkItemTag`, `linkTeamHero`). */
   const operationId = (verb: string, url: string) =>
     verb + pairNoun(service.model, url.indexOf(`:${left.column}`) < url.indexOf(`:${right.column}`) ? 'left' : 'right');
-  const options = (verb: string, url: string, answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema) => ({
+  const options = (verb: string, url: string, answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema, headers?: TSchema) => ({
     config: { auth: answer.auth } as FastifyContextConfig,
     schema: {
       operationId: operationId(verb, url),
       tags: spec.tags,
       summary: answer.summary,
       params,
+      ...(headers ? { headers } : {}),
       ...(body ? { body } : {}),
       response: {
         ...codes,
@@ -115,11 +122,13 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
         200: described(link.response, `The ${one} and the ${other} were linked already: nothing changed.`),
         201: described(link.response, `The ${one} and the ${other} are linked now.`),
       };
-      app.post(url, options('link', url, link, response, link.body), async (request, reply) => {
+      app.post(url, options('link', url, link, response, link.body, IdempotencyHeaders), async (request, reply) => {
         const ids = await allowed(link, request);
-        const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>);
-        if (typeof result === 'string') throw refuse(result);
-        return answer(reply, result.created ? 201 : 200, await link.send(ids, result.row));
+        return idempotent(request, reply, async (executor) => {
+          const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>, executor);
+          if (typeof result === 'string') throw refuse(result);
+          return { status: result.created ? 201 : 200, body: await link.send(ids, result.row, executor) };
+        });
       });
     }
     if (read) {

@@ -68,8 +68,8 @@ export function linkService<M extends LinkModel>({ db, flavor }: Database, model
   );
   const remove = prepared(db, (l: number, r: number) => sql<Values>`DELETE FROM ${table} WHERE ${pair(l, r)} RETURNING *`);
 
-  const readEnds = async (l: number, r: number) => {
-    const [[leftRow], [rightRow]] = await Promise.all([ends.left(l), ends.right(r)]);
+  const readEnds = async (l: number, r: number, executor: Executor = db) => {
+    const [[leftRow], [rightRow]] = await Promise.all([ends.left.in(executor)(l), ends.right.in(executor)(r)]);
     return { leftRow, rightRow };
   };
   /** Why the pair has no link row: a missing end, or simply no link. */
@@ -81,20 +81,24 @@ export function linkService<M extends LinkModel>({ db, flavor }: Database, model
 
   return {
     model,
-    /** Links the pair (`created` false when it already existed, unchanged): never a second row. */
-    async link(l: number, r: number, values: Values = {}): Promise<Linked<LinkRow> | LinkRefusal> {
-      const { leftRow, rightRow } = await readEnds(l, r);
+    /**
+     * Links the pair (`created` false when it already existed, unchanged): never a second row. Run by
+     * `executor` (a transaction of the caller's, or the database).
+     */
+    async link(l: number, r: number, values: Values = {}, executor: Executor = db): Promise<Linked<LinkRow> | LinkRefusal> {
+      const { leftRow, rightRow } = await readEnds(l, r, executor);
       if (!leftRow) return 'no_left';
       if (!rightRow) return 'no_right';
       if (scope && leftRow.scope !== rightRow.scope) return 'other_scope';
       try {
-        const [made] = await insert(l, r, scope ? leftRow.scope : null, ...bind(values));
+        const [made] = await insert.in(executor)(l, r, scope ? leftRow.scope : null, ...bind(values));
         if (made) return { created: true, row: toRow(made) };
-        const [existing] = await find(l, r);
+        const [existing] = await find.in(executor)(l, r);
         // Unlinked again between the two statements: the pair is free, so link it anew.
-        return existing ? { created: false, row: toRow(existing) } : this.link(l, r, values);
+        return existing ? { created: false, row: toRow(existing) } : this.link(l, r, values, executor);
       } catch (error) {
-        // An end was deleted since it was read: its foreign key refused the link.
+        // An end was deleted since it was read: its foreign key refused the link. Which end is read from
+        // what has committed, outside the caller's transaction: on PostgreSQL the failure has ended it.
         if (constraintViolation(error) !== 'foreign_key') throw error;
         return (await whyMissing(l, r)) === 'no_left' ? 'no_left' : 'no_right';
       }

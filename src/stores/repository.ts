@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf, jsonList } from '../database/json.js';
-import { prepared } from '../database/prepared.js';
+import { prepared, type Executor } from '../database/prepared.js';
 import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
@@ -51,11 +51,14 @@ export function storeRepository({ db, flavor }: Database) {
       const query = listSql(flavor, storeList, filters);
       return readList<Store>(db, selectStores().where(sql<boolean>`s.id IN ${query.ids(page)}`).orderBy(query.order('s')), query.count);
     },
-    /** The new store; 'duplicate' when the name is taken, 'no_owner' when the owner does not exist. */
-    async create(name: string, ownerId: number): Promise<Store | 'duplicate' | 'no_owner'> {
+    /**
+     * The new store; 'duplicate' when the name is taken, 'no_owner' when the owner does not exist. Run
+     * by `executor`, read back included (a transaction of the caller's, or the database).
+     */
+    async create(name: string, ownerId: number, executor: Executor = db): Promise<Store | 'duplicate' | 'no_owner'> {
       try {
-        const [row] = await insert(name, ownerId);
-        return (await get(row!.id))!;
+        const [row] = await insert.in(executor)(name, ownerId);
+        return (await get(row!.id, executor))!;
       } catch (error) {
         if (constraintViolation(error) === 'unique') return 'duplicate';
         if (constraintViolation(error) === 'foreign_key') return 'no_owner';

@@ -7,6 +7,7 @@ import { sendList } from '../lists/send-list.js';
 import { storeList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { described, IdParams, Message, ref } from '../http/schemas.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import type { App } from '../http/app-types.js';
 import { AuthError } from '../auth/auth-error.js';
 import { principal } from '../auth/authenticate.js';
@@ -19,7 +20,13 @@ const tags = ['stores'];
 const StoreParams = IdParams('store_id');
 const StoresQuery = listQuery(storeList, { paging: PageQuery, topLevel: true });
 
-export async function storeRoutes(app: App, { stores, owners }: { stores: StoreRepository; owners: Ownership }) {
+interface Deps {
+  stores: StoreRepository;
+  owners: Ownership;
+  idempotent: Idempotent;
+}
+
+export async function storeRoutes(app: App, { stores, owners, idempotent }: Deps) {
   app.get(
     '/store',
     {
@@ -45,16 +52,18 @@ export async function storeRoutes(app: App, { stores, owners }: { stores: StoreR
         operationId: 'createStore',
         tags,
         summary: 'Create a store, owned by the caller',
+        headers: IdempotencyHeaders,
         body: StoreCreate,
         response: { 201: described(ref(Store), 'The store, created.'), ...errors(400) },
       },
     },
-    async (request, reply) => {
-      const store = await stores.create(request.body.name, principal(request).id);
-      if (store === 'duplicate') throw badRequest('A store with that name already exists.');
-      if (store === 'no_owner') throw new AuthError('invalid_token', "The token's user no longer exists.");
-      return reply.code(201).send(store);
-    },
+    async (request, reply) =>
+      idempotent(request, reply, async (executor) => {
+        const store = await stores.create(request.body.name, principal(request).id, executor);
+        if (store === 'duplicate') throw badRequest('A store with that name already exists.');
+        if (store === 'no_owner') throw new AuthError('invalid_token', "The token's user no longer exists.");
+        return { status: 201, body: store };
+      }),
   );
 
   app.get(

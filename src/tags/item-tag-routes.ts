@@ -1,5 +1,7 @@
+import type { Executor } from '../database/prepared.js';
 import type { App } from '../http/app-types.js';
 import { found } from '../http/http-error.js';
+import type { Idempotent } from '../http/idempotency.js';
 import { PageQuery } from '../http/pagination.js';
 import { ref } from '../http/schemas.js';
 import type { ItemRepository } from '../items/repository.js';
@@ -20,14 +22,15 @@ interface Deps {
   items: ItemRepository;
   tags: TagRepository;
   owners: Ownership;
+  idempotent: Idempotent;
 }
 
 /**
  * Linking items and tags: the original's two endpoints, answered with the tag (and the item); and each
  * end's collection of the other, listed and set whole (`/item/{id}/tag`, `/tag/{id}/item`).
  */
-export async function itemTagRoutes(app: App, { links, ends, items, tags, owners }: Deps) {
-  const tag = async (id: number) => found(await tags.json(id), 'Tag not found.');
+export async function itemTagRoutes(app: App, { links, ends, items, tags, owners, idempotent }: Deps) {
+  const tag = async (id: number, executor?: Executor) => found(await tags.json(id, executor), 'Tag not found.');
   // Both ends are checked: the caller must be allowed to change the item's store and the tag's.
   const ownerOfBoth = {
     auth: {},
@@ -40,6 +43,7 @@ export async function itemTagRoutes(app: App, { links, ends, items, tags, owners
   await linkRoutes(app, {
     service: links,
     ends,
+    idempotent,
     spec: {
       paging: PageQuery,
       // Setting a row's links is linking and unlinking it: its store's owner or an admin. The rows it
@@ -75,7 +79,7 @@ export async function itemTagRoutes(app: App, { links, ends, items, tags, owners
       link: {
         summary: 'Link an item with a tag of the same store (201 when made, 200 when it already existed)',
         response: ref(Tag),
-        send: (ids) => tag(ids.right),
+        send: (ids, _row, executor) => tag(ids.right, executor),
         ...ownerOfBoth,
       },
       unlink: {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
-import { prepared } from '../database/prepared.js';
+import { prepared, type Executor } from '../database/prepared.js';
 import { jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
@@ -47,11 +47,14 @@ export function tagRepository({ db, flavor }: Database) {
       const query = listSql(flavor, tagList, filters, scope);
       return readList<Tag>(db, selectTags().where(sql<boolean>`t.id IN ${query.ids(page)}`).orderBy(query.order('t')), query.count);
     },
-    /** The new tag; 'duplicate' when the store has a tag of that name, 'no_store' when there is no store. */
-    async create(storeId: number, name: string): Promise<Tag | 'duplicate' | 'no_store'> {
+    /**
+     * The new tag; 'duplicate' when the store has a tag of that name, 'no_store' when there is no store.
+     * Run by `executor`, read back included.
+     */
+    async create(storeId: number, name: string, executor: Executor = db): Promise<Tag | 'duplicate' | 'no_store'> {
       try {
-        const [row] = await insert(storeId, name);
-        return (await get(row!.id))!;
+        const [row] = await insert.in(executor)(storeId, name);
+        return (await get(row!.id, executor))!;
       } catch (error) {
         const violation = constraintViolation(error);
         if (violation === 'unique') return 'duplicate';

@@ -7,6 +7,7 @@ import { sendList } from '../lists/send-list.js';
 import { tagList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { described, IdParams, Message, ref } from '../http/schemas.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import type { App } from '../http/app-types.js';
 import { principal } from '../auth/authenticate.js';
 import { mayChange } from '../auth/permissions.js';
@@ -20,7 +21,7 @@ const TagParams = IdParams('tag_id');
 const TagsQuery = listQuery(tagList, { paging: PageQuery, topLevel: true });
 const StoreTagsQuery = listQuery(tagList, { paging: PageQuery });
 
-export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: Ownership }) {
+export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: Ownership; idempotent: Idempotent }) {
   app.get(
     '/tag',
     {
@@ -66,16 +67,19 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: O
         tags,
         summary: "Create a tag in a store (the store's owner or an admin)",
         params: StoreParams,
+        headers: IdempotencyHeaders,
         body: TagCreate,
         response: { 201: described(ref(Tag), 'The tag, created.'), ...errors(400, 403) },
       },
     },
     async (request, reply) => {
       mayChange(principal(request), await deps.owners.store(request.params.store_id), 'Store not found.');
-      const tag = await deps.tags.create(request.params.store_id, request.body.name);
-      if (tag === 'no_store') throw notFound('Store not found.');
-      if (tag === 'duplicate') throw badRequest('A tag with that name already exists in that store.');
-      return reply.code(201).send(tag);
+      return deps.idempotent(request, reply, async (executor) => {
+        const tag = await deps.tags.create(request.params.store_id, request.body.name, executor);
+        if (tag === 'no_store') throw notFound('Store not found.');
+        if (tag === 'duplicate') throw badRequest('A tag with that name already exists in that store.');
+        return { status: 201, body: tag };
+      });
     },
   );
 

@@ -7,6 +7,7 @@ import { listQuery } from '../lists/list-query.js';
 import { teamList } from './list.js';
 import { sendJson } from '../http/send-json.js';
 import { described, IdParams, Message, ref } from '../http/schemas.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import { linkedTo } from '../links/linked-to.js';
 import type { TeamRepository } from './repository.js';
 import { Team, TeamCreate, TeamUpdate, TeamWithHeroes } from './schemas.js';
@@ -15,7 +16,7 @@ const tags = ['teams'];
 const TeamsQuery = listQuery(teamList, { paging: OffsetOrPageQuery, topLevel: true });
 const TeamParams = IdParams('team_id');
 
-export async function teamRoutes(app: App, { teams }: { teams: TeamRepository }) {
+export async function teamRoutes(app: App, { teams, idempotent }: { teams: TeamRepository; idempotent: Idempotent }) {
   app.post(
     '/teams',
     {
@@ -24,16 +25,18 @@ export async function teamRoutes(app: App, { teams }: { teams: TeamRepository })
         operationId: 'createTeam',
         tags,
         summary: 'Create a team, with its heroes in the same transaction',
+        headers: IdempotencyHeaders,
         body: TeamCreate,
         response: { 201: described(ref(TeamWithHeroes), 'The team, created, with its heroes.'), ...errors(404) },
       },
     },
-    async (request, reply) => {
-      const { heroes, ...team } = request.body;
-      const created = await teams.create(team, linkedTo('heroes', 'hero_id', heroes));
-      if (created === 'missing_link') throw notFound('Hero not found.');
-      return reply.code(201).send(created);
-    },
+    async (request, reply) =>
+      idempotent(request, reply, async (executor) => {
+        const { heroes, ...team } = request.body;
+        const created = await teams.create(team, linkedTo('heroes', 'hero_id', heroes), executor);
+        if (created === 'missing_link') throw notFound('Hero not found.');
+        return { status: 201, body: created };
+      }),
   );
 
   app.get(

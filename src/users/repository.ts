@@ -1,6 +1,6 @@
 import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
-import { prepared } from '../database/prepared.js';
+import { prepared, type Executor } from '../database/prepared.js';
 import type { User } from './schemas.js';
 
 export interface Account {
@@ -38,10 +38,10 @@ export function userRepository({ db, flavor }: Database) {
       const [row] = await adminById(id);
       return row && Boolean(row.is_admin);
     },
-    /** The new user's id, or 'duplicate' when the username is taken. */
-    async create(username: string, passwordHash: string): Promise<number | 'duplicate'> {
+    /** The new user's id, or 'duplicate' when the username is taken; run by `executor`. */
+    async create(username: string, passwordHash: string, executor: Executor = db): Promise<number | 'duplicate'> {
       try {
-        return (await insert(username, passwordHash, flavor.bindBoolean(false)))[0]!.id;
+        return (await insert.in(executor)(username, passwordHash, flavor.bindBoolean(false)))[0]!.id;
       } catch (error) {
         if (constraintViolation(error) === 'unique') return 'duplicate';
         throw error;
@@ -49,9 +49,16 @@ export function userRepository({ db, flavor }: Database) {
     },
     /** Makes sure `username` exists, is an admin, and has this password. */
     async ensureAdmin(username: string, passwordHash: string): Promise<void> {
+      const admin = flavor.bindBoolean(true);
       const existing = await account(username);
-      if (existing) await promote(existing.id, passwordHash, flavor.bindBoolean(true));
-      else await insert(username, passwordHash, flavor.bindBoolean(true));
+      if (existing) return void (await promote(existing.id, passwordHash, admin));
+      try {
+        await insert(username, passwordHash, admin);
+      } catch (error) {
+        // Another instance starting at the same moment made the user first: make sure of it as it is.
+        if (constraintViolation(error) !== 'unique') throw error;
+        await promote((await account(username))!.id, passwordHash, admin);
+      }
     },
     remove: async (id: number) => (await remove(id)).length === 1,
   };

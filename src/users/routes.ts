@@ -1,17 +1,36 @@
 import { AuthError } from '../auth/auth-error.js';
 import { principal } from '../auth/authenticate.js';
 import type { Revocations } from '../auth/revocations.js';
-import type { TokenIssuer } from '../auth/tokens.js';
+import { TokenError, type Claims, type TokenIssuer } from '../auth/tokens.js';
 import type { App } from '../http/app-types.js';
 import { errors } from '../http/error-responses.js';
 import { conflict, forbidden, found, HttpError, notFound } from '../http/http-error.js';
 import { described, IdParams, Message, ref } from '../http/schemas.js';
+import { IdempotencyHeaders, type Idempotent } from '../http/idempotency.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { UserRepository } from './repository.js';
-import { Credentials, Tokens, User } from './schemas.js';
+import { Credentials, LogoutBody, Me, Tokens, User } from './schemas.js';
 
 const tags = ['users'];
 const UserParams = IdParams('user_id');
+
+/**
+ * The claims of `token` when it is a refresh token of user `id`; undefined when it has expired (there is
+ * nothing left to revoke). Anything else is a 422: signing out must not pass over a token it was given.
+ */
+async function ownRefreshToken(issuer: TokenIssuer, token: string, id: number): Promise<Claims | undefined> {
+  const refused = new HttpError(422, undefined, { json: { refresh_token: ['Not a refresh token of this user.'] } });
+  let claims: Claims;
+  try {
+    claims = await issuer.verify(token);
+  } catch (error) {
+    if (error instanceof TokenError && error.error === 'token_expired') return undefined;
+    if (error instanceof TokenError) throw refused;
+    throw error;
+  }
+  if (claims.type !== 'refresh' || Number(claims.sub) !== id) throw refused;
+  return claims;
+}
 
 export interface UserRouteDeps {
   users: UserRepository;
@@ -19,9 +38,10 @@ export interface UserRouteDeps {
   revoked: Revocations;
   /** Requests per minute per client address on /register and /login. */
   authRateLimit: number;
+  idempotent: Idempotent;
 }
 
-export async function userRoutes(app: App, { users, issuer, revoked, authRateLimit }: UserRouteDeps) {
+export async function userRoutes(app: App, { users, issuer, revoked, authRateLimit, idempotent }: UserRouteDeps) {
   const rateLimit = { max: authRateLimit, timeWindow: 60_000 };
 
   app.post(
@@ -32,14 +52,20 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
         operationId: 'register',
         tags,
         summary: 'Sign up',
+        headers: IdempotencyHeaders,
         body: Credentials,
         response: { 201: described(ref(Message), 'The user was created.'), ...errors(409, 429) },
       },
     },
     async (request, reply) => {
-      const created = await users.create(request.body.username, await hashPassword(request.body.password));
-      if (created === 'duplicate') throw conflict('A user with that username already exists.');
-      return reply.code(201).send({ message: 'User created successfully.' });
+      // Hashed before the transaction, which need not wait for Argon2.
+      const passwordHash = await hashPassword(request.body.password);
+      return idempotent(request, reply, async (executor) => {
+        if ((await users.create(request.body.username, passwordHash, executor)) === 'duplicate') {
+          throw conflict('A user with that username already exists.');
+        }
+        return { status: 201, body: { message: 'User created successfully.' } };
+      });
     },
   );
 
@@ -90,12 +116,34 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
     '/logout',
     {
       config: { auth: {} },
-      schema: { operationId: 'logout', tags, summary: 'Revoke the access token used', response: { 200: described(ref(Message), 'The token is revoked.') } },
+      schema: {
+        operationId: 'logout',
+        tags,
+        summary: 'Revoke the access token used, and the refresh token given in the body',
+        body: LogoutBody,
+        response: { 200: described(ref(Message), 'The tokens are revoked.') },
+      },
     },
     async (request) => {
-      const { claims } = principal(request);
+      const { id, claims } = principal(request);
+      const refreshToken = request.body?.refresh_token;
+      if (refreshToken !== undefined) {
+        const refresh = await ownRefreshToken(issuer, refreshToken, id);
+        if (refresh) await revoked.revoke(refresh.jti, refresh.exp);
+      }
       await revoked.revoke(claims.jti, claims.exp);
       return { message: 'Successfully logged out' };
+    },
+  );
+
+  app.get(
+    '/me',
+    { config: { auth: {} }, schema: { tags, summary: 'The user the token speaks for', response: { 200: ref(Me) } } },
+    async (request) => {
+      const caller = principal(request);
+      const user = found(await users.get(caller.id), 'User not found.');
+      // Admin rights as they are now (as every route checks them), not as the token's claim says.
+      return { ...user, is_admin: caller.isAdmin };
     },
   );
 

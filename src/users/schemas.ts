@@ -12,6 +12,15 @@ export type Credentials = Static<typeof Credentials>;
 export const User = Type.Object({ id: Id, username: Username }, { $id: 'User' });
 export type User = Static<typeof User>;
 
+/** Who a token speaks for, and whether they may act as an admin (what a client needs to know what to offer). */
+export const Me = Type.Object({ id: Id, username: Username, is_admin: Type.Boolean() }, { $id: 'Me' });
+
+/** Signing out may name the refresh token too, so that one request revokes both (flask-jwt-extended's clients make two). */
+export const LogoutBody = Input(
+  { refresh_token: Type.Optional(Str({ maxLength: 4096, description: 'The refresh token of the same sign-in, to revoke as well' })) },
+  'LogoutBody',
+);
+
 export const Tokens = Type.Object(
   {
     access_token: Type.String({ description: 'A JWT for `Authorization: Bearer …`, valid 15 minutes.' }),

@@ -12,7 +12,9 @@ describe('junction --help', () => {
   it('lists the commands and explains each', async () => {
     const { code, stdout } = await junction(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/serve\s+Apply pending migrations, then serve the API/);
+    expect(stdout).toMatch(/serve \[options\]\s+Apply pending migrations, then serve the API/);
+    const serve = await junction(['serve', '--help']);
+    expect(serve.stdout).toMatch(/--workers <n>\s+processes that share the port/);
     expect(stdout).toMatch(/migrate\s+Bring the database/);
     const migrate = await junction(['migrate', '--help']);
     expect(migrate.stdout).toContain('Usage: junction migrate');

@@ -63,7 +63,7 @@ describe('loadConfig', () => {
       ['sqlite::memory:', { kind: 'sqlite', path: ':memory:' }],
     ];
     for (const [url, expected] of cases) {
-      expect(loadConfig({ DATABASE_URL: url }).database, url).toEqual(expected);
+      expect(loadConfig({ DATABASE_URL: url }).database, url).toMatchObject(expected as object);
       expect(parseDatabaseUrl(url), url).toEqual(expected);
     }
   });
@@ -110,6 +110,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes REQUEST_TIMEOUT_MS (30 s by default), and refuses one that is not a positive integer', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(30_000);
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '5000' }).requestTimeoutMs).toBe(5000);
+    for (const value of ['0', '-1', '1.5', 'soon']) {
+      expect(() => loadConfig({ REQUEST_TIMEOUT_MS: value }), value).toThrow(/REQUEST_TIMEOUT_MS must be a positive integer/);
+    }
+  });
+
   it('refuses an unknown LOG_LEVEL, listing the levels', () => {
     const error = configError({ LOG_LEVEL: 'verbose' });
     expect(error.message).toMatch(/^LOG_LEVEL must be one of/);
@@ -133,5 +141,50 @@ describe('loadConfig', () => {
     for (const url of ['api.example.org', 'ftp://example.org', 'https://example.org/?a=1', 'https://example.org/#top']) {
       expect(configError({ PUBLIC_URL: url }).message, url).toMatch(/^PUBLIC_URL must be/);
     }
+  });
+
+  it('serves with one process unless WEB_CONCURRENCY says more, and refuses a count that is not one', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '4' }).workers).toBe(4);
+    for (const value of ['0', '-2', 'two', '1.5', '65']) {
+      expect(configError({ WEB_CONCURRENCY: value }).message, value).toMatch(/^WEB_CONCURRENCY must be (a positive integer|at most 64)/);
+    }
+  });
+
+  it('gives PostgreSQL a pool of DATABASE_POOL_SIZE (10) and named statements unless DATABASE_PREPARED_STATEMENTS=0', () => {
+    const url = 'postgres://db/junction';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url, poolSize: 10, preparedStatements: true });
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3', DATABASE_PREPARED_STATEMENTS: '0' }).database).toEqual({
+      kind: 'postgres',
+      url,
+      poolSize: 3,
+      preparedStatements: false,
+    });
+    expect(configError({ DATABASE_POOL_SIZE: '0' }).message).toMatch(/^DATABASE_POOL_SIZE must be a positive integer/);
+    expect(configError({ DATABASE_PREPARED_STATEMENTS: 'off' }).message).toMatch(/^DATABASE_PREPARED_STATEMENTS must be 1\/true or 0\/false/);
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY names the proxies (or true)', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1' }).trustProxy).toEqual(['10.0.0.1']);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, ::1 ,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+  });
+
+  it('refuses a TRUST_PROXY hop count (Fastify 5 ignores the header with one) and anything that is not an address', () => {
+    expect(configError({ TRUST_PROXY: '2' }).message).toMatch(/^TRUST_PROXY takes no hop count \(got "2"\): name the proxies' addresses/);
+    for (const value of ['yes', '10.0.0.0/33', '10.0.0', 'proxy.internal', '::1/129', '10.0.0.1,,10.0.0.2', '1.2.3.4/8/9']) {
+      const error = configError({ TRUST_PROXY: value });
+      expect(error.message, value).toMatch(/^TRUST_PROXY must be true, false, or comma-separated addresses, CIDR ranges/);
+    }
+  });
+
+  it('takes REDIS_URL for the rate limit, and refuses another scheme without echoing a password', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');
+    const error = configError({ REDIS_URL: 'http://:hunter2@cache' });
+    expect(error.message).toMatch(/^REDIS_URL must be redis:\/\//);
+    expect(error.message).not.toContain('hunter2');
   });
 });

@@ -10,7 +10,7 @@ import type { Tables } from '../../src/database/tables.js';
 import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from '../helpers/databases.js';
 import { ROOT } from '../helpers/process.js';
 
-const TABLES = ['hero', 'heroteamlink', 'items', 'items_tags', 'revoked_tokens', 'stores', 'tags', 'team', 'users'];
+const TABLES = ['hero', 'heroteamlink', 'idempotency_keys', 'items', 'items_tags', 'rate_limits', 'revoked_tokens', 'stores', 'tags', 'team', 'users'];
 
 /** The error a database operation throws; fails the test when it succeeds. */
 async function refusal(operation: Promise<unknown>): Promise<unknown> {
@@ -116,6 +116,8 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
       heroteamlink: ['hero_id', 'is_training', 'team_id'],
       users: ['id', 'is_admin', 'password_hash', 'username'],
       revoked_tokens: ['expires_at', 'jti'],
+      idempotency_keys: ['body', 'created_at', 'fingerprint', 'key', 'scope', 'status'],
+      rate_limits: ['hits', 'key', 'resets_at'],
     });
   });
 

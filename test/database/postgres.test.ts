@@ -1,9 +1,11 @@
 import net from 'node:net';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openDatabase } from '../../src/database/connection.js';
 import { migrateToLatest } from '../../src/database/migrate.js';
+import { prepared } from '../../src/database/prepared.js';
 import { startTestApp, stopTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { call } from '../helpers/requests.js';
@@ -154,6 +156,53 @@ onPostgres('PostgreSQL saturated and stopped', () => {
       await opened.close();
       for (const socket of sockets) socket.destroy();
       proxy.close();
+    }
+  });
+});
+
+onPostgres('the PostgreSQL pool as configured (DATABASE_POOL_SIZE, DATABASE_PREPARED_STATEMENTS)', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    const migrating = openDatabase(database.config);
+    await migrateToLatest(migrating.db);
+    await migrating.close();
+  });
+  afterAll(() => database.drop());
+
+  /** The statements prepared by name on the pool's one connection, after a compile-once query ran on it. */
+  async function namedAfterAQuery(preparedStatements: boolean): Promise<string[]> {
+    if (database.config.kind !== 'postgres') throw new Error('a PostgreSQL database');
+    const opened = openDatabase({ ...database.config, poolSize: 1, preparedStatements });
+    try {
+      const { db } = opened;
+      const byName = prepared(db, (name: string) => db.selectFrom('stores').select('id').where('name', '=', name));
+      await byName('anything');
+      const { rows } = await sql<{ name: string }>`SELECT name FROM pg_prepared_statements`.execute(db);
+      return rows.map((row) => row.name);
+    } finally {
+      await opened.close();
+    }
+  }
+
+  it('prepares the compile-once queries by name, unless told not to (a pooler in transaction mode)', async () => {
+    expect(await namedAfterAQuery(true)).toEqual([expect.stringMatching(/^junction_\d+$/)]);
+    expect(await namedAfterAQuery(false)).toEqual([]);
+  });
+
+  it('opens at most the configured number of connections for requests', async () => {
+    if (database.config.kind !== 'postgres') throw new Error('a PostgreSQL database');
+    const opened = openDatabase({ ...database.config, poolSize: 2 });
+    try {
+      const backends = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid, pg_sleep(0.1)`.execute(opened.db);
+          return rows[0]!.pid;
+        }),
+      );
+      expect(new Set(backends).size).toBe(2);
+    } finally {
+      await opened.close();
     }
   });
 });

@@ -97,7 +97,15 @@ function queryParameter(parameter: Parameter, hostile: boolean): fc.Arbitrary<Pa
   const part = (text: string) => [{ text: `${name}=${text}`, refusal: queryRefusal(parameter, text) }];
   const min = schema.minimum ?? 0;
   const max = schema.maximum ?? LARGEST_ID;
-  const good = fc.oneof(fc.constant<Part[]>([]), fc.integer({ min, max }).map((n) => part(String(n))));
+  // A documented value of the parameter's type: a boolean for a boolean, a sort field every list has
+  // for `sort`, else a number in range (a number is also an id list, or a search text).
+  const value =
+    schema.type === 'boolean'
+      ? fc.constantFrom('true', 'false')
+      : name === 'sort'
+        ? fc.constantFrom('id', '-id')
+        : fc.integer({ min, max }).map(String);
+  const good = fc.oneof(fc.constant<Part[]>([]), value.map(part));
   if (!hostile) return good;
   const outOfRange = fc.oneof(
     fc.integer({ min: Number.MIN_SAFE_INTEGER, max: min - 1 }),

@@ -41,7 +41,20 @@ export function finished(child: ChildProcess): Promise<{ code: number | null; st
 
 /** Starts the service on a free port and resolves once it listens. */
 export function startServer(env: Record<string, string>): Promise<Running> {
-  const child = runTs('src/server.ts', [], { PORT: '0', LOG_LEVEL: 'info', ...SERVICE_ENV, ...env });
+  return startService(env);
+}
+
+export interface ServiceOptions {
+  /** The entry point and its arguments: `src/server.ts` (what `npm start` runs) unless given. */
+  entry?: string;
+  args?: string[];
+  /** How many processes must say they listen (each worker of `--workers` does). */
+  listening?: number;
+}
+
+/** Starts the service on a free port and resolves once `listening` of its processes listen. */
+export function startService(env: Record<string, string>, { entry = 'src/server.ts', args = [], listening = 1 }: ServiceOptions = {}): Promise<Running> {
+  const child = runTs(entry, args, { PORT: '0', LOG_LEVEL: 'info', ...SERVICE_ENV, ...env });
   // A test that fails before it stops its server must not leave the server running after the tests.
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
@@ -51,8 +64,13 @@ export function startServer(env: Record<string, string>): Promise<Running> {
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk;
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
+      const matches = [...output.matchAll(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/g)];
+      const match = matches[0];
+      if (match && matches.length >= listening) {
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        child.stdout?.on('data', (more) => (output += more));
+        child.stderr?.on('data', (more) => (output += more));
         resolve({
           child,
           url: match[1]!,

@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HeroCreate } from '../../src/heroes/schemas.js';
-import { acceptedInput, coerceNumbers, coerceText } from '../../src/http/coerce.js';
+import { acceptedInput, coerceNumbers, textCoercer } from '../../src/http/coerce.js';
 import { ItemCreate } from '../../src/items/schemas.js';
 import { setBody } from '../../src/links/set-body.js';
 import { itemsTags } from '../../src/links/items-tags.js';
@@ -13,12 +13,12 @@ import { call } from '../helpers/requests.js';
 /** Text that spells a number no column holds, or no number at all for a strict reader. */
 const NOT_SAFE_INTEGERS = ['Infinity', '-Infinity', '1e400', '9'.repeat(310), '9007199254740993', 'NaN', '0x10', '1.5', '1e3', '', ' ', '1,2'];
 
-describe('coerceText (query and path values)', () => {
+describe('textCoercer (query and path values)', () => {
   const schema = {
     properties: { page: { type: 'integer' }, price: { type: 'number' }, on: { type: 'boolean' }, q: { type: 'string' } },
   };
   const coerced = (values: Record<string, unknown>, spelling: 'query' | 'path' = 'query') => {
-    coerceText(schema, values, spelling);
+    textCoercer(schema, spelling)(values);
     return values;
   };
 

@@ -52,6 +52,7 @@ const RESPONSES: Array<[string, string, number[], string]> = [
 const PROTECTED = [
   'post /refresh',
   'post /logout',
+  'get /me',
   'get /user/{user_id}',
   'delete /user/{user_id}',
   'post /store',

@@ -85,6 +85,27 @@ describe.each(BACKENDS)('rate limits on %s', (backend) => {
   });
 });
 
+describe('rate limits behind a reverse proxy (TRUST_PROXY)', () => {
+  const proxy = '10.0.0.2';
+  const t = useTestApp('sqlite', { authRateLimit: 2, trustProxy: [proxy] });
+  const login = (remoteAddress: string, forwardedFor?: string) =>
+    from(t.app, remoteAddress, 'POST', '/login', { username: 'x', password: 'y' }, forwardedFor ? { 'x-forwarded-for': forwardedFor } : {});
+
+  it("counts per client address the trusted proxy forwards, so one client's guesses do not lock out the others", async () => {
+    for (let i = 0; i < 2; i++) expect((await login(proxy, '198.51.100.21')).status).toBe(401);
+    expect((await login(proxy, '198.51.100.21')).status).toBe(429);
+    expect((await login(proxy, '198.51.100.22')).status).toBe(401);
+    // The client cannot pick its address: the proxy appends the one it saw, and that one counts.
+    expect((await login(proxy, '192.0.2.99, 198.51.100.21')).status).toBe(429);
+  });
+
+  it('ignores X-Forwarded-For from an address that is not a trusted proxy', async () => {
+    const direct = '203.0.113.30';
+    for (let i = 0; i < 2; i++) await login(direct, `198.51.100.${40 + i}`);
+    expect((await login(direct, '198.51.100.50')).status).toBe(429);
+  });
+});
+
 describe('security headers', () => {
   const t = useTestApp('sqlite');
 
@@ -177,12 +198,27 @@ describe('CORS for a configured origin', () => {
     expect(String(response.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
   });
 
-  it("lets the origin's scripts read the X-Pagination header of lists and the Retry-After of a 429", async () => {
+  it("lets the origin's scripts read the X-Pagination header of lists, the Retry-After of a 429 and Idempotent-Replayed", async () => {
     const response = await t.app.inject({ method: 'GET', url: '/store', headers: { origin: 'https://app.example' } });
     expect(response.headers['x-pagination']).toBeDefined();
     const exposed = String(response.headers['access-control-expose-headers']).toLowerCase().split(/,\s*/);
     expect(exposed).toContain('x-pagination');
     expect(exposed).toContain('retry-after');
+    expect(exposed).toContain('idempotent-replayed');
+  });
+
+  it('lets the origin send an Idempotency-Key with a create', async () => {
+    const response = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/store',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key',
+      },
+    });
+    expect(response.statusCode).toBeLessThan(300);
+    expect(String(response.headers['access-control-allow-headers']).toLowerCase()).toContain('idempotency-key');
   });
 
   it('sends the CORS headers on errors too, so the origin can read them', async () => {

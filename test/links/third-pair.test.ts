@@ -7,6 +7,7 @@ import { migrateToLatest } from '../../src/database/migrate.js';
 import type { App } from '../../src/http/app-types.js';
 import { inputHook } from '../../src/http/input-hook.js';
 import { errorHandling } from '../../src/http/error-handler.js';
+import { idempotency } from '../../src/http/idempotency.js';
 import { jsonBodyParser } from '../../src/http/json-body.js';
 import { OffsetOrPageQuery } from '../../src/http/offset-pagination.js';
 import { ErrorEnvelope, Id, Text } from '../../src/http/schemas.js';
@@ -68,6 +69,7 @@ async function petApp(database: Database): Promise<App> {
   await linkRoutes(app, {
     service: linkService(database, petsToys),
     ends: linkEnds(database, petsToys, { left: pets, right: toys }),
+    idempotent: idempotency(database, new TextEncoder().encode('a secret for the pets test, 32 bytes or more')),
     spec: {
       paths: ['/pets/:pet_id/toys/:toy_id'],
       tags: ['pets'],

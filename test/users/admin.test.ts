@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { openDatabase, type Database } from '../../src/database/connection.js';
 import { migrateToLatest } from '../../src/database/migrate.js';
 import type { App } from '../../src/http/app-types.js';
+import { ensureAdmin } from '../../src/users/admin.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { finished, runTs, startServer, type Running } from '../helpers/process.js';
@@ -109,6 +110,22 @@ describe.each(BACKENDS)('the admin from ADMIN_USERNAME/ADMIN_PASSWORD on %s', (b
       expect(decodeJwt(after.body.access_token).is_admin).toBe(true);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe.each(BACKENDS)('the admin made sure of by instances starting at once on %s', (backend) => {
+  it('is made once, and no instance fails for it', async () => {
+    const testDatabase = await createTestDatabase(backend);
+    const instances = [openDatabase(testDatabase.config), openDatabase(testDatabase.config), openDatabase(testDatabase.config)];
+    try {
+      await migrateToLatest(instances[0]!.db);
+      await Promise.all(instances.map((database) => ensureAdmin(database, { username: 'chief', password: 'the chief password' })));
+      const rows = await instances[0]!.db.selectFrom('users').select('is_admin').where('username', '=', 'chief').execute();
+      expect(rows.map((row) => Boolean(row.is_admin))).toEqual([true]);
+    } finally {
+      for (const database of instances) await database.close();
+      await testDatabase.drop();
     }
   });
 });

@@ -1,6 +1,6 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../helpers/app.js';
+import { TEST_SECRET, useTestApp } from '../helpers/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { SERVICE_ENV, startServer } from '../helpers/process.js';
 import { call, type Reply } from '../helpers/requests.js';
@@ -312,6 +312,74 @@ describe.each(BACKENDS)('users and tokens on %s', (backend) => {
       const reply = await call(t.app, 'POST', '/logout', undefined, { token: null });
       expect(reply.status).toBe(401);
       expect(reply.body).toEqual(unauthorized('authorization_required'));
+    });
+    it('revokes the refresh token named in the body as well, so one request signs out entirely', async () => {
+      const user = await signUp();
+      const reply = await call(t.app, 'POST', '/logout', { refresh_token: user.refresh }, { token: user.access });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({ message: 'Successfully logged out' });
+      expect((await call(t.app, 'POST', '/refresh', undefined, { token: user.refresh })).body).toEqual(unauthorized('token_revoked'));
+      expect((await call(t.app, 'GET', '/me', undefined, { token: user.access })).body).toEqual(unauthorized('token_revoked'));
+    });
+
+    it("refuses with 422, revoking nothing, a refresh_token that is not the caller's refresh token", async () => {
+      const user = await signUp();
+      const other = await signUp();
+      for (const token of [other.refresh, user.access, 'not a token', `${user.refresh.slice(0, -2)}xx`]) {
+        const reply = await call(t.app, 'POST', '/logout', { refresh_token: token }, { token: user.access });
+        expect(reply.status, token).toBe(422);
+        expect(reply.body).toEqual(unprocessable({ json: { refresh_token: ['Not a refresh token of this user.'] } }));
+      }
+      expect((await call(t.app, 'GET', '/me', undefined, { token: user.access })).status).toBe(200);
+      expect((await call(t.app, 'POST', '/refresh', undefined, { token: other.refresh })).status).toBe(200);
+    });
+
+    it('takes an expired refresh token as already gone, and signs out', async () => {
+      const user = await signUp();
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await new SignJWT({ type: 'refresh', fresh: false, is_admin: false })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(String(user.id))
+        .setJti('expired-refresh-token')
+        .setIssuedAt(now - 120)
+        .setNotBefore(now - 120)
+        .setExpirationTime(now - 60)
+        .sign(TEST_SECRET);
+      const reply = await call(t.app, 'POST', '/logout', { refresh_token: expired }, { token: user.access });
+      expect(reply.status).toBe(200);
+      expect((await call(t.app, 'GET', '/me', undefined, { token: user.access })).body).toEqual(unauthorized('token_revoked'));
+    });
+
+    it('refuses other fields in the body with 422 Unknown field', async () => {
+      const user = await signUp();
+      const reply = await call(t.app, 'POST', '/logout', { access_token: user.access }, { token: user.access });
+      expect(reply.body).toEqual(unprocessable({ json: { access_token: UNKNOWN } }));
+    });
+  });
+
+  describe('GET /me', () => {
+    it('answers who the token speaks for: exactly {id, username, is_admin}', async () => {
+      const user = await signUp();
+      const reply = await call(t.app, 'GET', '/me', undefined, { token: user.access });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({ id: user.id, username: user.username, is_admin: false });
+    });
+
+    it('says is_admin true for an admin, from the user as they are now', async () => {
+      const user = await signUp();
+      await t.database.db.updateTable('users').set({ is_admin: t.database.flavor.bindBoolean(true) }).where('id', '=', user.id).execute();
+      // The token still says is_admin false; the answer follows the user.
+      expect((await call(t.app, 'GET', '/me', undefined, { token: user.access })).body).toEqual({
+        id: user.id,
+        username: user.username,
+        is_admin: true,
+      });
+    });
+
+    it('answers 401 without a token, and with a refresh token', async () => {
+      const user = await signUp();
+      expect((await call(t.app, 'GET', '/me', undefined, { token: null })).body).toEqual(unauthorized('authorization_required'));
+      expect((await call(t.app, 'GET', '/me', undefined, { token: user.refresh })).body).toEqual(unauthorized('invalid_token'));
     });
   });
 

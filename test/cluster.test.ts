@@ -1,0 +1,146 @@
+import http from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
+import { finished, runTs, startService, type Running } from './helpers/process.js';
+
+interface LogLine {
+  msg: string;
+  pid: number;
+  worker?: number;
+  workerPid?: number;
+  sql?: string;
+}
+
+const lines = (service: Running): LogLine[] =>
+  service
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+
+/** A request on a connection of its own: node:cluster hands each new connection to the next worker. */
+function request(url: string, method = 'GET', body?: object): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sent = http.request(url, { method, agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    sent.on('error', reject);
+    sent.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+/** The workers (id and pid) whose logs say they answered a request. */
+const answeredBy = (service: Running) =>
+  new Set(lines(service).filter((line) => line.msg === 'request completed').map((line) => `${line.worker}/${line.pid}`));
+
+const SERVE_WITH_TWO = { entry: 'src/cli/main.ts', args: ['serve', '--workers', '2'], listening: 2 };
+
+describe('junction serve --workers 2 on one SQLite file', () => {
+  let database: TestDatabase;
+  let service: Running;
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    service = await startService({ DATABASE_URL: database.url, LOG_SQL: '1' }, SERVE_WITH_TWO);
+  }, 60_000);
+  afterAll(async () => {
+    await service.stop();
+    await database.drop();
+  });
+
+  it('migrates once, in the primary, before the workers start', () => {
+    const logged = lines(service);
+    const creates = logged.filter((line) => line.msg === 'sql' && /^create table/i.test(line.sql ?? ''));
+    expect(creates.length).toBeGreaterThan(0);
+    const primary = logged.find((line) => line.msg === 'worker started')!.pid;
+    for (const create of creates) expect([create.pid, create.worker]).toEqual([primary, undefined]);
+    const firstWorkerLine = logged.findIndex((line) => line.worker !== undefined && line.workerPid === undefined);
+    expect(logged.lastIndexOf(creates.at(-1)!)).toBeLessThan(firstWorkerLine);
+  });
+
+  it('answers from both workers, each log line naming its worker and pid, and both write the one file', async () => {
+    for (let i = 0; i < 10; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
+    expect(answeredBy(service).size).toBe(2);
+    const token = await service.adminToken();
+    const writes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        new Promise<number>((resolve, reject) => {
+          const sent = http.request(
+            `${service.url}/store`,
+            { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } },
+            (response) => {
+              response.resume();
+              response.on('end', () => resolve(response.statusCode ?? 0));
+            },
+          );
+          sent.on('error', reject);
+          sent.end(JSON.stringify({ name: `store ${i}` }));
+        }),
+      ),
+    );
+    expect(writes).toEqual(Array(20).fill(201));
+    const stores = (await (await fetch(`${service.url}/store?page_size=100`)).json()) as unknown[];
+    expect(stores).toHaveLength(20);
+  });
+
+  it('replaces a worker that dies, and the service keeps answering', { timeout: 60_000 }, async () => {
+    const killed = lines(service).find((line) => line.msg === 'worker started')!.workerPid!;
+    process.kill(killed, 'SIGKILL');
+    await vi.waitFor(
+      () => expect(lines(service).filter((line) => line.msg.startsWith('Server listening at'))).toHaveLength(3),
+      { timeout: 45_000, interval: 100 },
+    );
+    expect(lines(service).find((line) => line.msg === 'worker died; replacing it')).toMatchObject({ workerPid: killed });
+    const before = answeredBy(service);
+    for (let i = 0; i < 10; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
+    const now = [...answeredBy(service)].filter((worker) => !before.has(worker));
+    expect(now.length, 'the new worker answers').toBe(1);
+    expect(now[0]).not.toContain(`/${killed}`);
+  });
+
+  it('stops every worker gracefully on SIGTERM, and the primary exits 0', { timeout: 30_000 }, async () => {
+    expect(await service.stop()).toBe(0);
+    const logged = lines(service);
+    const stoppedWorkers = logged.filter((line) => line.msg === 'stopped' && line.worker !== undefined);
+    expect(stoppedWorkers).toHaveLength(2);
+    expect([logged.at(-1)?.msg, logged.at(-1)?.worker]).toEqual(['stopped', undefined]);
+  });
+});
+
+describe('WEB_CONCURRENCY', () => {
+  it('makes `npm start` (src/server.ts) serve with that many workers', { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase('sqlite');
+    const service = await startService({ DATABASE_URL: database.url, WEB_CONCURRENCY: '2' }, { listening: 2 });
+    try {
+      for (let i = 0; i < 6; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
+      expect(answeredBy(service).size).toBe(2);
+    } finally {
+      expect(await service.stop()).toBe(0);
+      await database.drop();
+    }
+  });
+
+  it('stops the service, exit 1, when its workers cannot start (the port is taken): no endless replacing', { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase('sqlite');
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as net.AddressInfo).port);
+      const run = await finished(runTs('src/cli/main.ts', ['serve', '--workers', '2'], { DATABASE_URL: database.url, PORT: port }));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('a worker failed to start; stopping');
+      expect(run.stderr).toMatch(/EADDRINUSE/);
+      expect(run.stdout).not.toContain('replacing it');
+    } finally {
+      taken.close();
+      await database.drop();
+    }
+  });
+
+  it('refuses a worker count that is not one', async () => {
+    const run = await finished(runTs('src/cli/main.ts', ['serve', '--workers', 'many'], {}));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('configuration error: --workers must be a positive integer (got "many")');
+  });
+});
