@@ -138,7 +138,15 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
 
   app.get(
     '/me',
-    { config: { auth: {} }, schema: { tags, summary: 'The user the token speaks for', response: { 200: ref(Me) } } },
+    {
+      config: { auth: {} },
+      schema: {
+        operationId: 'getMe',
+        tags,
+        summary: 'The user the token speaks for',
+        response: { 200: described(ref(Me), 'Who the token speaks for, with admin rights as they are now.') },
+      },
+    },
     async (request) => {
       const caller = principal(request);
       const user = found(await users.get(caller.id), 'User not found.');
