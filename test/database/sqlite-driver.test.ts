@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Sqlite } from '../../src/database/sqlite-driver.js';
+import { ROOT } from '../helpers/process.js';
 
 const require = createRequire(import.meta.url);
 const major = Number(process.versions.node.split('.')[0]);
@@ -14,5 +17,13 @@ describe('the SQLite driver', () => {
     const db = new Sqlite(':memory:');
     expect(db.prepare('SELECT 1 + 1 AS two').get()).toEqual({ two: 2 });
     db.close();
+  });
+
+  it('is the only way the code loads better-sqlite3 (a direct import is 13, which crashes Node 20)', () => {
+    const offenders = ['src', 'test', 'bench', 'client', 'console/src']
+      .flatMap((folder) => fs.readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((file) => path.join(folder, file)))
+      .filter((file) => /\.tsx?$/.test(file) && file !== path.join('src', 'database', 'sqlite-driver.ts'))
+      .filter((file) => /^import (?!type )[^;]*from 'better-sqlite3'/m.test(fs.readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(offenders, "import { Sqlite } from 'src/database/sqlite-driver.js' instead").toEqual([]);
   });
 });
