@@ -80,8 +80,6 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
     metrics: config.metrics,
   });
   logger.info(report.fields, report.message);
-  await app.listen({ port: config.port, host: config.host });
-
   let stopping = false;
   const stop = async (signal: string) => {
     // A signal may come twice (from a terminal to the whole process group, and from the primary).
@@ -107,6 +105,8 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
   // the process while it finishes the requests in flight.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Listening only once the handlers are there: a signal right after the listening line stops gracefully.
+  await app.listen({ port: config.port, host: config.host });
 }
 
 /**
