@@ -35,6 +35,9 @@ function request(url: string, method = 'GET', body?: object): Promise<number> {
 const answeredBy = (service: Running) =>
   new Set(lines(service).filter((line) => line.msg === 'request completed').map((line) => `${line.worker}/${line.pid}`));
 
+/** Waits for what the logs say: a worker logs a request once it has answered, and the lines come on a pipe of their own. */
+const logged = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 50 });
+
 const SERVE_WITH_TWO = { entry: 'src/cli/main.ts', args: ['serve', '--workers', '2'], listening: 2 };
 
 describe('junction serve --workers 2 on one SQLite file', () => {
@@ -61,7 +64,7 @@ describe('junction serve --workers 2 on one SQLite file', () => {
 
   it('answers from both workers, each log line naming its worker and pid, and both write the one file', async () => {
     for (let i = 0; i < 10; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
-    expect(answeredBy(service).size).toBe(2);
+    await logged(() => expect(answeredBy(service).size).toBe(2));
     const token = await service.adminToken();
     const writes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -94,9 +97,11 @@ describe('junction serve --workers 2 on one SQLite file', () => {
     expect(lines(service).find((line) => line.msg === 'worker died; replacing it')).toMatchObject({ workerPid: killed });
     const before = answeredBy(service);
     for (let i = 0; i < 10; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
-    const now = [...answeredBy(service)].filter((worker) => !before.has(worker));
-    expect(now.length, 'the new worker answers').toBe(1);
-    expect(now[0]).not.toContain(`/${killed}`);
+    await logged(() => {
+      const now = [...answeredBy(service)].filter((worker) => !before.has(worker));
+      expect(now.length, 'the new worker answers').toBe(1);
+      expect(now[0]).not.toContain(`/${killed}`);
+    });
   });
 
   it('stops every worker gracefully on SIGTERM, and the primary exits 0', { timeout: 30_000 }, async () => {
@@ -114,7 +119,7 @@ describe('WEB_CONCURRENCY', () => {
     const service = await startService({ DATABASE_URL: database.url, WEB_CONCURRENCY: '2' }, { listening: 2 });
     try {
       for (let i = 0; i < 6; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
-      expect(answeredBy(service).size).toBe(2);
+      await logged(() => expect(answeredBy(service).size).toBe(2));
     } finally {
       expect(await service.stop()).toBe(0);
       await database.drop();
