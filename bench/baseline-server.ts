@@ -29,8 +29,7 @@ if (url.startsWith('sqlite:') || url.startsWith('file:')) {
 } else {
   // The same pool size as Junction's, and a named statement: parsed and planned once per connection.
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  itemJson = async (id) =>
-    (await pool.query<{ body: string }>({ name: 'item', text: POSTGRES, values: [id] })).rows[0]?.body;
+  itemJson = async (id) => (await pool.query<{ body: string }>({ name: 'item', text: POSTGRES, values: [id] })).rows[0]?.body;
 }
 
 const ITEM = /^\/item\/([1-9]\d{0,15})$/;

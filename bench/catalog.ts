@@ -14,7 +14,15 @@ export type Kind = 'sqlite' | 'postgres';
 /** The options of `junction seed` but its seed, which the bench fixes. */
 export type CatalogSize = Omit<SeedOptions, 'seed'>;
 
-export const FULL: CatalogSize = { stores: 100, items: 100_000, tagsPerStore: 50, linksPerItem: 10, heroes: 10_000, teams: 1_000, heroLinks: 3 };
+export const FULL: CatalogSize = {
+  stores: 100,
+  items: 100_000,
+  tagsPerStore: 50,
+  linksPerItem: 10,
+  heroes: 10_000,
+  teams: 1_000,
+  heroLinks: 3,
+};
 export const QUICK: CatalogSize = { stores: 10, items: 2_000, tagsPerStore: 20, linksPerItem: 10, heroes: 1_000, teams: 100, heroLinks: 3 };
 
 /** The same catalog with 1/100 of the items, so 1/100 of the links, and items of the same shape (10 tags each). */

@@ -25,14 +25,16 @@ function processCpu(pid: number | 'self'): number {
 }
 
 function postgresPids(): number[] {
-  return readdirSync('/proc').filter((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    try {
-      return readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres';
-    } catch {
-      return false; // gone meanwhile
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        return readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
 }
 
 /**
@@ -70,4 +72,31 @@ export async function waitQuiet(maxCores = 0.2, patienceSeconds = 60): Promise<n
     if (load < maxCores) break;
   }
   return Math.round(load * 100) / 100;
+}
+
+/** The processes whose parent is `pid` (a cluster primary's workers). */
+export function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** Starts counting the CPU of each of `pids` (and of the bench itself, `self`); `stop()` gives each one's cores on average. */
+export function cpuOf(pids: number[]) {
+  const all: (number | 'self')[] = ['self', ...pids];
+  const start = { at: performance.now(), cpu: all.map(processCpu) };
+  return {
+    stop(): { pid: number | 'self'; cores: number }[] {
+      const seconds = (performance.now() - start.at) / 1000;
+      return all.map((pid, i) => ({ pid, cores: Math.round(((processCpu(pid) - start.cpu[i]!) / seconds) * 100) / 100 }));
+    },
+  };
 }

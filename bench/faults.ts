@@ -49,7 +49,13 @@ export function figures(samples: Sample[], label: string, from: number, to: numb
   const statuses: Record<string, number> = {};
   for (const s of within) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { requests: within.length, p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)), max: round(sorted.at(-1) ?? 0), statuses };
+  return {
+    requests: within.length,
+    p50: round(percentile(sorted, 0.5)),
+    p99: round(percentile(sorted, 0.99)),
+    max: round(sorted.at(-1) ?? 0),
+    statuses,
+  };
 }
 
 /** Starts the prober (bench/probe.ts) as its own process; `stop` ends it and resolves with its samples. */
@@ -140,7 +146,8 @@ export async function lockHeld(server: Server, file: string, pools: Pools, token
   outside.close();
   let n = 0;
   const recoverMs = await timeUntil(
-    async () => (await status(`${server.url}/store`, { method: 'POST', headers, body: JSON.stringify({ name: `bench after lock ${++n}` }) })) === 201,
+    async () =>
+      (await status(`${server.url}/store`, { method: 'POST', headers, body: JSON.stringify({ name: `bench after lock ${++n}` }) })) === 201,
   );
   const samples = [...(await readers.stop()), ...(await writers.stop())];
   return {

@@ -34,7 +34,8 @@ export async function capturePlans(kind: Kind, env: JunctionEnv): Promise<Plan[]
       await sleep(200); // the log line travels through a pipe after the answer
       for (const line of server.output.slice(mark)) {
         const entry = parse(line);
-        if (entry?.msg === 'sql' && entry.sql && entry.sql !== 'SELECT 1') statements.push({ endpoint, sql: entry.sql, parameters: entry.parameters ?? [] });
+        if (entry?.msg === 'sql' && entry.sql && entry.sql !== 'SELECT 1')
+          statements.push({ endpoint, sql: entry.sql, parameters: entry.parameters ?? [] });
       }
     }
   } finally {

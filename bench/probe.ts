@@ -40,11 +40,15 @@ function send(spec: ProbeSpec, request: ProbeRequest): Promise<Sample> {
   const path = request.path.replace('{item}', String(1 + Math.floor(Math.random() * spec.items)));
   return new Promise((resolve) => {
     const done = (status: number) => resolve({ label: request.label, at, ms: performance.now() - started, status });
-    const outgoing = http.request(`${spec.url}${path}`, { method: request.method ?? 'GET', headers: request.headers, agent, timeout: spec.timeoutMs }, (response) => {
-      response.resume();
-      response.on('end', () => done(response.statusCode ?? 0));
-      response.on('error', () => done(0));
-    });
+    const outgoing = http.request(
+      `${spec.url}${path}`,
+      { method: request.method ?? 'GET', headers: request.headers, agent, timeout: spec.timeoutMs },
+      (response) => {
+        response.resume();
+        response.on('end', () => done(response.statusCode ?? 0));
+        response.on('error', () => done(0));
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error('timeout')));
     outgoing.on('error', () => done(0));
     outgoing.end(request.body?.replace('{n}', `${process.pid}-${++sent}`));

@@ -19,10 +19,31 @@ export interface DatabaseResult {
   /** GET /item/{id}, interleaved: baseline, Junction, baseline, Junction … */
   baseline: { baseline: Measurement[]; junction: Measurement[]; baselineRps: number; junctionRps: number; ratio: number };
   /** GET /item/{id} on a catalog with 1/100 of the links (same item shape) against the full one. */
-  linkScale: { fewLinks: number; manyLinks: number; fewRps: number; manyRps: number; drop: number; runs: number[] };
+  linkScale: {
+    fewLinks: number;
+    manyLinks: number;
+    fewRps: number;
+    manyRps: number;
+    drop: number;
+    runs: number[];
+    /** The filtered reads of §6 on both catalogs: one run each. */
+    filtered: { title: string; fewRps: number; manyRps: number; drop: number }[];
+  };
+  /** GET /item/{id} served by one process, then by a primary and two workers: what each process used. */
+  workers: WorkersRun[];
   startup: { withAdminMs: number[]; withoutAdminMs: number[] };
   plans: Plan[];
   faults: { overload: OverloadResult; lock?: LockResult };
+}
+
+export interface WorkersRun {
+  workers: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Cores each process used on average during the run: the server's (or the primary's and each worker's), and the bench's own. */
+  cpu: { process: string; cores: number }[];
 }
 
 export interface Target {
@@ -66,7 +87,7 @@ export function renderReport(results: Results): string {
     '',
     `- Machine: ${meta.cpus}, Node ${meta.node}; ${results.databases.map((d) => `${d.label} ${d.version}`).join(', ')}.`,
     `- Load: autocannon, ${meta.connections} connections, ${meta.seconds} s per run after a ${meta.warmupSeconds} s warm-up, ` +
-      'in the bench process; the server is a separate process on loopback (they share the machine\'s cores).',
+      "in the bench process; the server is a separate process on loopback (they share the machine's cores).",
     `- Catalog (\`junction seed --seed 42\`): ${fmt(c.stores)} stores, ${fmt(c.items)} items, ${fmt(c.stores * c.tagsPerStore)} tags, ` +
       `${fmt(c.links)} item-tag links, ${fmt(c.heroes)} heroes, ${fmt(c.teams)} teams, ${c.heroLinks} teams per hero.`,
     ...meta.notes.map((note) => `- ${note}`),
@@ -94,7 +115,9 @@ export function renderReport(results: Results): string {
       ...d.scenarios.map(
         (s) =>
           `| ${s.title} | ${fmt(s.rps)} | ${ms(s.p50)} | ${ms(s.p99)} | ${fmt(s.requests)} | ${s.errors} | ${fmt(s.non2xx)} | ` +
-          `${s.unexpected} | ${s.peakRssMB ?? '–'} | ${fmt(s.otherCores, 2)} | ${Object.entries(s.statuses).map(([k, v]) => `${k}: ${fmt(v)}`).join(', ')} |`,
+          `${s.unexpected} | ${s.peakRssMB ?? '–'} | ${fmt(s.otherCores, 2)} | ${Object.entries(s.statuses)
+            .map(([k, v]) => `${k}: ${fmt(v)}`)
+            .join(', ')} |`,
       ),
       '',
     );
@@ -107,7 +130,9 @@ export function renderReport(results: Results): string {
   );
 
   const probe = (f: ProbeFigures) =>
-    `${ms(f.p50)} / ${ms(f.p99)} / ${ms(f.max)} (${fmt(f.requests)}: ${Object.entries(f.statuses).map(([k, v]) => `${k} × ${fmt(v)}`).join(', ')})`;
+    `${ms(f.p50)} / ${ms(f.p99)} / ${ms(f.max)} (${fmt(f.requests)}: ${Object.entries(f.statuses)
+      .map(([k, v]) => `${k} × ${fmt(v)}`)
+      .join(', ')})`;
   out.push(
     '## Faults',
     '',
@@ -131,7 +156,9 @@ export function renderReport(results: Results): string {
     '|---|--:|---|---|---|--:|',
     ...results.databases.flatMap((d) => {
       const l = d.faults.lock;
-      return l ? [`| ${d.label} | ${l.holdSeconds} s | ${probe(l.health)} | ${probe(l.item)} | ${probe(l.writes)} | ${fmt(l.recoverMs)} ms |`] : [];
+      return l
+        ? [`| ${d.label} | ${l.holdSeconds} s | ${probe(l.health)} | ${probe(l.item)} | ${probe(l.writes)} | ${fmt(l.recoverMs)} ms |`]
+        : [];
     }),
     '',
     '## Baseline: GET /item/{id}',
@@ -159,6 +186,29 @@ export function renderReport(results: Results): string {
         `| ${d.label} | ${fmt(d.linkScale.fewLinks)} | ${fmt(d.linkScale.fewRps)} | ${fmt(d.linkScale.manyLinks)} | ${fmt(d.linkScale.manyRps)} | ${fmt(d.linkScale.drop * 100, 1)} % |`,
     ),
     '',
+    'The filtered reads of API.md §6 on the same two catalogs (one run each):',
+    '',
+    '| database | read | req/s, fewer links | req/s, all links | difference |',
+    '|---|---|--:|--:|--:|',
+    ...results.databases.flatMap((d) =>
+      d.linkScale.filtered.map((f) => `| ${d.label} | ${f.title} | ${fmt(f.fewRps)} | ${fmt(f.manyRps)} | ${fmt(f.drop * 100, 1)} % |`),
+    ),
+    '',
+    '## Every core: GET /item/{id} with 1 and 2 processes',
+    '',
+    '`WEB_CONCURRENCY=1` (one process) and `WEB_CONCURRENCY=2` (a primary and two workers sharing the port), same load. ' +
+      'The load generator (the bench, autocannon) runs on the same 2 cores: the CPU column says what each process used ' +
+      '(cores, on average over the run).',
+    '',
+    '| database | processes | req/s | p50 ms | p99 ms | errors | CPU |',
+    '|---|--:|--:|--:|--:|--:|---|',
+    ...results.databases.flatMap((d) =>
+      d.workers.map(
+        (w) =>
+          `| ${d.label} | ${w.workers} | ${fmt(w.rps)} | ${ms(w.p50)} | ${ms(w.p99)} | ${w.errors} | ${w.cpu.map((c) => `${c.process} ${fmt(c.cores, 2)}`).join(', ')} |`,
+      ),
+    ),
+    '',
     '## Start to healthy',
     '',
     '`node dist/server.js` on the seeded database, /health polled every 10 ms. With an admin configured, the start also ' +
@@ -167,7 +217,8 @@ export function renderReport(results: Results): string {
     '| database | with ADMIN_* (ms) | without (ms) |',
     '|---|---|---|',
     ...results.databases.map(
-      (d) => `| ${d.label} | ${d.startup.withAdminMs.map((v) => fmt(v)).join(', ')} | ${d.startup.withoutAdminMs.map((v) => fmt(v)).join(', ')} |`,
+      (d) =>
+        `| ${d.label} | ${d.startup.withAdminMs.map((v) => fmt(v)).join(', ')} | ${d.startup.withoutAdminMs.map((v) => fmt(v)).join(', ')} |`,
     ),
     '',
     '## Query plans',
@@ -196,14 +247,17 @@ export function renderReport(results: Results): string {
   return out.join('\n');
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const COLORS: Record<Kind, string> = { sqlite: '#3b6fb6', postgres: '#e07b28' };
 
 /** Grouped bars: requests/s for each scenario on each database, then the baseline's GET /item/{id}. */
 export function renderChart(results: Results): string {
   const dbs = results.databases;
   const groups = [
-    ...(dbs[0]?.scenarios ?? []).map((s) => ({ label: s.title, values: dbs.map((d) => d.scenarios.find((x) => x.name === s.name)?.rps ?? 0) })),
+    ...(dbs[0]?.scenarios ?? []).map((s) => ({
+      label: s.title,
+      values: dbs.map((d) => d.scenarios.find((x) => x.name === s.name)?.rps ?? 0),
+    })),
     { label: 'baseline GET /item/{id}', values: dbs.map((d) => d.baseline.baselineRps) },
   ];
   const width = 960;
@@ -220,7 +274,7 @@ export function renderChart(results: Results): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${left}" y="24" font-size="16" font-weight="bold">Junction: requests per second (${results.meta.connections} connections${results.meta.quick ? ', quick catalog' : ''})</text>`,
-    `<text x="${left}" y="44">${escape(dbs.map((d) => `${d.label}: Junction / baseline on GET /item/{id} = ${d.baseline.ratio.toFixed(2)}`).join('   ·   '))}</text>`,
+    `<text x="${left}" y="44">${escapeXml(dbs.map((d) => `${d.label}: Junction / baseline on GET /item/{id} = ${d.baseline.ratio.toFixed(2)}`).join('   ·   '))}</text>`,
   ];
   for (let i = 0; i <= 5; i++) {
     const value = (max / 5) * i;
@@ -241,13 +295,16 @@ export function renderChart(results: Results): string {
     });
     const cx = left + g * groupWidth + groupWidth / 2;
     svg.push(
-      `<text transform="translate(${cx + 4},${top + plotHeight + 14}) rotate(-25)" text-anchor="end" font-size="11">${escape(group.label)}</text>`,
+      `<text transform="translate(${cx + 4},${top + plotHeight + 14}) rotate(-25)" text-anchor="end" font-size="11">${escapeXml(group.label)}</text>`,
     );
   });
   svg.push(`<line x1="${left}" x2="${width - 20}" y1="${top + plotHeight}" y2="${top + plotHeight}" stroke="#333"/>`);
   dbs.forEach((d, i) => {
     const x = width - 260 + i * 120;
-    svg.push(`<rect x="${x}" y="${height - 26}" width="12" height="12" fill="${COLORS[d.kind]}"/>`, `<text x="${x + 18}" y="${height - 16}">${d.label}</text>`);
+    svg.push(
+      `<rect x="${x}" y="${height - 26}" width="12" height="12" fill="${COLORS[d.kind]}"/>`,
+      `<text x="${x + 18}" y="${height - 16}">${d.label}</text>`,
+    );
   });
   svg.push(`<text x="${left}" y="${height - 16}" fill="#555">dashed: the bare node:http baseline</text>`, '</svg>');
   return svg.join('\n');

@@ -12,13 +12,31 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  FULL, QUICK, dropDatabase, fewerLinks, freshDatabase, links, postgresAvailable, readPools, seed, withDatabase,
-  type CatalogSize, type Kind,
+  FULL,
+  QUICK,
+  dropDatabase,
+  fewerLinks,
+  freshDatabase,
+  links,
+  postgresAvailable,
+  readPools,
+  seed,
+  withDatabase,
+  type CatalogSize,
+  type Kind,
 } from './catalog.js';
-import { waitQuiet } from './cpu.js';
+import { childrenOf, cpuOf, waitQuiet } from './cpu.js';
 import { lockHeld, overload } from './faults.js';
 import { capturePlans } from './plans.js';
-import { renderChart, renderReport, type DatabaseResult, type Results, type ScenarioResult, type Target } from './report.js';
+import {
+  renderChart,
+  renderReport,
+  type DatabaseResult,
+  type Results,
+  type ScenarioResult,
+  type Target,
+  type WorkersRun,
+} from './report.js';
 import { ITEM, SCENARIOS, load, median, type Measurement } from './scenarios.js';
 import { ROOT, login, startBaseline, startJunction, timeStartup, type JunctionEnv } from './server.js';
 
@@ -62,7 +80,12 @@ async function measure(kind: Kind, url: string, requests: Parameters<typeof load
   for (let attempt = 1; ; attempt++) {
     await waitQuiet();
     await load(url, requests, { connections: settings.connections, seconds: settings.warmupSeconds });
-    const m = await load(url, requests, { connections: settings.connections, seconds: settings.seconds, pid, postgres: kind === 'postgres' });
+    const m = await load(url, requests, {
+      connections: settings.connections,
+      seconds: settings.seconds,
+      pid,
+      postgres: kind === 'postgres',
+    });
     if (m.otherCores < DISTURBED || attempt === 3) return m;
     log(`  (other processes used ${m.otherCores} cores during that run: measuring it again)`);
   }
@@ -127,25 +150,33 @@ async function benchDatabase(kind: Kind): Promise<DatabaseResult> {
     }
   }
 
+  const workers = await workersRuns(env, pools);
   const faults = await faultRuns(kind, env, url, pools);
-  const linkScale = await fewerLinksRun(kind, env, baseline.junctionRps);
+  const linkScale = await fewerLinksRun(kind, env, baseline.junctionRps, scenarios);
   const version = await withDatabase(url, async (query) =>
     kind === 'sqlite'
       ? String((await query<{ v: string }>('SELECT sqlite_version() AS v'))[0]!.v)
       : String((await query<{ server_version: string }>('SHOW server_version'))[0]!.server_version).split(' ')[0]!,
   );
   await dropDatabase(kind, url);
-  return { kind, label: LABELS[kind], version, seedSeconds, scenarios, baseline, linkScale, startup, plans, faults };
+  return { kind, label: LABELS[kind], version, seedSeconds, scenarios, baseline, linkScale, startup, plans, faults, workers };
 }
 
 /** Overload, then (SQLite) a write lock held from outside: each on a new server, on a quiet machine. */
-async function faultRuns(kind: Kind, env: JunctionEnv, url: string, pools: Awaited<ReturnType<typeof readPools>>): Promise<DatabaseResult['faults']> {
+async function faultRuns(
+  kind: Kind,
+  env: JunctionEnv,
+  url: string,
+  pools: Awaited<ReturnType<typeof readPools>>,
+): Promise<DatabaseResult['faults']> {
   await waitQuiet();
   let server = await startJunction(env);
   let result: DatabaseResult['faults'];
   try {
     const o = await overload(server, pools, settings.seconds);
-    log(`  overload: ${o.requests} requests (${o.ok} ok, ${o.refused} 503), rss ${o.peakRssMB} MB, /health p99 ${o.health.p99} ms, item p99 ${o.item.p99} ms, recovered in ${o.recoverMs} ms`);
+    log(
+      `  overload: ${o.requests} requests (${o.ok} ok, ${o.refused} 503), rss ${o.peakRssMB} MB, /health p99 ${o.health.p99} ms, item p99 ${o.item.p99} ms, recovered in ${o.recoverMs} ms`,
+    );
     result = { overload: o };
   } finally {
     await server.stop();
@@ -156,15 +187,53 @@ async function faultRuns(kind: Kind, env: JunctionEnv, url: string, pools: Await
   try {
     const token = await login(server, admin.username, admin.password);
     const l = await lockHeld(server, url.slice('sqlite:'.length), pools, token, 10);
-    log(`  lock held 10 s: /health p99 ${l.health.p99} ms, item p99 ${l.item.p99} ms, writes max ${l.writes.max} ms ${JSON.stringify(l.writes.statuses)}, recovered in ${l.recoverMs} ms`);
+    log(
+      `  lock held 10 s: /health p99 ${l.health.p99} ms, item p99 ${l.item.p99} ms, writes max ${l.writes.max} ms ${JSON.stringify(l.writes.statuses)}, recovered in ${l.recoverMs} ms`,
+    );
     return { ...result, lock: l };
   } finally {
     await server.stop();
   }
 }
 
-/** GET /item/{id} on a catalog with 1/100 of the links; compared with the full catalog's median. */
-async function fewerLinksRun(kind: Kind, env: JunctionEnv, manyRps: number): Promise<DatabaseResult['linkScale']> {
+/**
+ * GET /item/{id} with one process, then with a primary and two workers (`WEB_CONCURRENCY`), on a quiet
+ * machine: each run's figures and the CPU each process used during it, the load generator's included.
+ */
+async function workersRuns(env: JunctionEnv, pools: Awaited<ReturnType<typeof readPools>>): Promise<WorkersRun[]> {
+  const runs: WorkersRun[] = [];
+  for (const workers of [1, 2]) {
+    const server = await startJunction({ ...env, workers });
+    try {
+      const children = workers > 1 ? childrenOf(server.pid) : [];
+      const names = new Map<number | 'self', string>([
+        ['self', 'load generator'],
+        [server.pid, workers > 1 ? 'primary' : 'server'],
+        ...children.map((pid, i): [number, string] => [pid, `worker ${i + 1}`]),
+      ]);
+      await waitQuiet();
+      await load(server.url, ITEM.requests(pools, {}), { connections: settings.connections, seconds: settings.warmupSeconds });
+      const counting = cpuOf([server.pid, ...children]);
+      const m = await load(server.url, ITEM.requests(pools, {}), { connections: settings.connections, seconds: settings.seconds });
+      const cpu = counting.stop().map(({ pid, cores }) => ({ process: names.get(pid)!, cores }));
+      show(`GET /item/{id}, ${workers} process${workers > 1 ? 'es' : ''}`, m);
+      log(`    CPU: ${cpu.map((c) => `${c.process} ${c.cores}`).join(', ')}`);
+      runs.push({ workers, rps: m.rps, p50: m.p50, p99: m.p99, errors: m.errors + m.unexpected, cpu });
+    } finally {
+      await server.stop();
+    }
+  }
+  return runs;
+}
+
+/** The §6 reads compared across the two catalogs, as the issue names them. */
+const FILTERED = ['tags-all', 'tag-items'];
+
+/**
+ * GET /item/{id} (and the §6 filtered reads) on a catalog with 1/100 of the links; compared with the
+ * full catalog's figures (`many`).
+ */
+async function fewerLinksRun(kind: Kind, env: JunctionEnv, manyRps: number, many: ScenarioResult[]): Promise<DatabaseResult['linkScale']> {
   const smaller = fewerLinks(size);
   log(`  seeding ${links(smaller).toLocaleString('en-US')} links for the catalog-size comparison`);
   const url = await freshDatabase(kind, 'junction_bench_small');
@@ -172,18 +241,26 @@ async function fewerLinksRun(kind: Kind, env: JunctionEnv, manyRps: number): Pro
   const pools = await readPools(url);
   const server = await startJunction({ ...env, databaseUrl: url });
   const runs: number[] = [];
+  const filtered: DatabaseResult['linkScale']['filtered'] = [];
   try {
     for (let i = 0; i < settings.runs; i++) {
       const m = await measure(kind, server.url, ITEM.requests(pools, {}), server.pid);
       show(`GET /item/{id}, ${links(smaller)} links #${i + 1}`, m);
       runs.push(m.rps);
     }
+    for (const name of FILTERED) {
+      const scenario = SCENARIOS.find((s) => s.name === name)!;
+      const m = await measure(kind, server.url, scenario.requests(pools, {}), server.pid);
+      show(`${scenario.title}, ${links(smaller)} links`, m);
+      const manyRps = many.find((s) => s.name === name)!.rps;
+      filtered.push({ title: scenario.title, fewRps: m.rps, manyRps, drop: 1 - manyRps / m.rps });
+    }
   } finally {
     await server.stop();
     await dropDatabase(kind, url);
   }
   const fewRps = median(runs);
-  return { fewLinks: links(smaller), manyLinks: links(size), fewRps, manyRps, drop: 1 - manyRps / fewRps, runs };
+  return { fewLinks: links(smaller), manyLinks: links(size), fewRps, manyRps, drop: 1 - manyRps / fewRps, runs, filtered };
 }
 
 /** The baseline must answer what Junction answers, or the ratio compares different work. */
@@ -202,12 +279,32 @@ function targets(databases: DatabaseResult[]): Target[] {
     list.push({ what, database: d.label, measured, goal, pass });
   for (const d of databases) {
     const item = d.scenarios.find((s) => s.name === 'item')!;
-    add('GET /item/{id}: Junction / baseline req/s', d, d.baseline.ratio.toFixed(2), '≥ 0.6', d.baseline.ratio >= 0.6);
+    // Issue 11: 0.7 of the baseline on SQLite (where the bare server is fastest); the earlier 0.6 on PostgreSQL.
+    const ratio = d.kind === 'sqlite' ? 0.7 : 0.6;
+    add('GET /item/{id}: Junction / baseline req/s', d, d.baseline.ratio.toFixed(2), `≥ ${ratio}`, d.baseline.ratio >= ratio);
     if (d.kind === 'sqlite') {
       add(`GET /item/{id}: p99 at ${settings.connections} connections`, d, `${item.p99} ms`, '< 15 ms', item.p99 < 15);
-      const churn = d.scenarios.find((s) => s.name === 'churn')!;
-      const bad = churn.errors + churn.unexpected;
-      add('link + unlink churn', d, `${churn.rps.toLocaleString('en-US')} ops/s, ${bad} errors`, '≥ 2,000 ops/s, no errors', churn.rps >= 2000 && bad === 0);
+    }
+    const churn = d.scenarios.find((s) => s.name === 'churn')!;
+    const bad = churn.errors + churn.unexpected;
+    const churnGoal = d.kind === 'sqlite' ? 3000 : 1500;
+    add(
+      'link + unlink churn',
+      d,
+      `${churn.rps.toLocaleString('en-US')} ops/s, ${bad} errors`,
+      `≥ ${churnGoal.toLocaleString('en-US')} ops/s, no errors`,
+      churn.rps >= churnGoal && bad === 0,
+    );
+    const [one, two] = d.workers;
+    if (one && two) {
+      const workerCores = two.cpu.filter((c) => c.process.startsWith('worker')).map((c) => c.cores);
+      add(
+        'GET /item/{id}: 1 process vs a primary and 2 workers',
+        d,
+        `${one.rps.toLocaleString('en-US')} vs ${two.rps.toLocaleString('en-US')} req/s; workers' CPU ${workerCores.join(' + ')} cores`,
+        'both workers serve (≥ 0.2 cores each), no errors',
+        workerCores.length === 2 && workerCores.every((c) => c >= 0.2) && one.errors + two.errors === 0,
+      );
     }
     for (const name of ['tags-all', 'tag-items']) {
       const scenario = d.scenarios.find((s) => s.name === name)!;
@@ -216,24 +313,57 @@ function targets(databases: DatabaseResult[]): Target[] {
     if (d.kind === 'sqlite') {
       const sets = d.scenarios.find((s) => s.name === 'set-tags')!;
       const bad = sets.errors + sets.unexpected;
-      add('PUT /item/{id}/tag, 10 tags for 10 others', d, `${sets.rps.toLocaleString('en-US')} sets/s, ${bad} errors`, '≥ 1,000 sets/s, no errors', sets.rps >= 1000 && bad === 0);
+      add(
+        'PUT /item/{id}/tag, 10 tags for 10 others',
+        d,
+        `${sets.rps.toLocaleString('en-US')} sets/s, ${bad} errors`,
+        '≥ 1,000 sets/s, no errors',
+        sets.rps >= 1000 && bad === 0,
+      );
     }
     const o = d.faults.overload;
     add(`overload (${o.connections} connections on GET /store): peak RSS`, d, `${o.peakRssMB} MB`, '< 300 MB', o.peakRssMB < 300);
-    add('overload: /health and GET /item/{id} p99', d, `${o.health.p99} ms, ${o.item.p99} ms`, '< 100 ms', o.health.p99 < 100 && o.item.p99 < 100);
-    add('overload: share of 503, time to recover', d, `${((o.refused / Math.max(1, o.requests)) * 100).toFixed(0)} %, ${o.recoverMs} ms`, 'recovers < 1,000 ms', o.recoverMs < 1000);
+    add(
+      'overload: /health and GET /item/{id} p99',
+      d,
+      `${o.health.p99} ms, ${o.item.p99} ms`,
+      '< 100 ms',
+      o.health.p99 < 100 && o.item.p99 < 100,
+    );
+    add(
+      'overload: share of 503, time to recover',
+      d,
+      `${((o.refused / Math.max(1, o.requests)) * 100).toFixed(0)} %, ${o.recoverMs} ms`,
+      'recovers < 1,000 ms',
+      o.recoverMs < 1000,
+    );
     const l = d.faults.lock;
     if (l) {
-      add(`write lock held from outside ${l.holdSeconds} s: /health and GET /item/{id} p99`, d, `${l.health.p99} ms, ${l.item.p99} ms`, '< 100 ms', l.health.p99 < 100 && l.item.p99 < 100);
+      add(
+        `write lock held from outside ${l.holdSeconds} s: /health and GET /item/{id} p99`,
+        d,
+        `${l.health.p99} ms, ${l.item.p99} ms`,
+        '< 100 ms',
+        l.health.p99 < 100 && l.item.p99 < 100,
+      );
       const others = Object.keys(l.writes.statuses).filter((code) => code !== '201' && code !== '503');
-      add('write lock held: writes answered (201 or 503), slowest', d, `${JSON.stringify(l.writes.statuses)}, ${l.writes.max} ms`, '≤ 2,000 ms, recovers < 1,000 ms', l.writes.max <= 2000 && others.length === 0 && l.recoverMs < 1000);
+      add(
+        'write lock held: writes answered (201 or 503), slowest',
+        d,
+        `${JSON.stringify(l.writes.statuses)}, ${l.writes.max} ms`,
+        '≤ 2,000 ms, recovers < 1,000 ms',
+        l.writes.max <= 2000 && others.length === 0 && l.recoverMs < 1000,
+      );
     }
     const peak = Math.max(...d.scenarios.map((s) => s.peakRssMB ?? 0), ...d.baseline.junction.map((m) => m.peakRssMB ?? 0));
     add('peak RSS under load (all scenarios)', d, `${peak} MB`, '< 200 MB', peak < 200);
     const start = median(d.startup.withAdminMs);
     add('start to healthy (median, with admin)', d, `${start} ms`, '< 1,500 ms', start < 1500);
     const drop = d.linkScale.drop;
-    add(`GET /item/{id}: ${d.linkScale.fewLinks.toLocaleString('en-US')} vs ${d.linkScale.manyLinks.toLocaleString('en-US')} links`, d, `${(drop * 100).toFixed(1)} % fewer req/s`, '< 25 %', drop < 0.25);
+    const scale = `${d.linkScale.fewLinks.toLocaleString('en-US')} vs ${d.linkScale.manyLinks.toLocaleString('en-US')} links`;
+    add(`GET /item/{id}: ${scale}`, d, `${(drop * 100).toFixed(1)} % fewer req/s`, '< 25 %', drop < 0.25);
+    for (const f of d.linkScale.filtered)
+      add(`${f.title}: ${scale}`, d, `${(f.drop * 100).toFixed(1)} % fewer req/s`, '< 25 %', f.drop < 0.25);
   }
   return list;
 }

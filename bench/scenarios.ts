@@ -41,7 +41,11 @@ function churn(pools: Pools, headers: Record<string, string>): [Request, Request
     {
       method: 'POST',
       headers,
-      setupRequest: (request, context) => Object.assign(request, { path: ((context as Pair).path = pair()) }),
+      setupRequest: (request, context) => {
+        const path = pair();
+        (context as Pair).path = path;
+        return Object.assign(request, { path });
+      },
     },
     { method: 'DELETE', headers, setupRequest: (request, context) => Object.assign(request, { path: (context as Pair).path }) },
   ];
@@ -80,7 +84,8 @@ function setTags(pools: Pools, headers: Record<string, string>): Request {
         state.sets = [tags.slice(0, 10), tags.slice(5, 15)];
         state.turn = 0;
       }
-      const tagIds = state.sets![(state.turn = (state.turn ?? 0) + 1) % 2];
+      state.turn = (state.turn ?? 0) + 1;
+      const tagIds = state.sets![state.turn % 2];
       return Object.assign(request, { path: `/item/${state.item}/tag`, body: JSON.stringify({ tag_ids: tagIds }) });
     },
   };

@@ -75,6 +75,8 @@ export interface JunctionEnv {
   jwtSecret: string;
   admin?: { username: string; password: string };
   logSql?: boolean;
+  /** Processes serving the port (`WEB_CONCURRENCY`): 1, or a primary and that many workers. */
+  workers?: number;
 }
 
 export function junctionEnv(options: JunctionEnv): NodeJS.ProcessEnv {
@@ -90,6 +92,7 @@ export function junctionEnv(options: JunctionEnv): NodeJS.ProcessEnv {
     ADMIN_USERNAME: options.admin?.username ?? '',
     ADMIN_PASSWORD: options.admin?.password ?? '',
     NODE_ENV: 'production',
+    WEB_CONCURRENCY: String(options.workers ?? 1),
   };
 }
 

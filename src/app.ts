@@ -29,8 +29,7 @@ import { PlainItem } from './items/plain.js';
 import { Item } from './items/schemas.js';
 import { Link } from './links/heroes-teams.js';
 import { resources } from './resources.js';
-import type { Metrics } from './metrics/metrics.js';
-import { metricsEndpoint } from './metrics/metrics-route.js';
+import { metricsEndpoint, type MetricsOptions } from './metrics/metrics-route.js';
 import { PlainStore } from './stores/plain.js';
 import { Store } from './stores/schemas.js';
 import { PlainTag } from './tags/plain.js';
@@ -57,7 +56,7 @@ export interface AppOptions {
   /** Where clients reach the service, for the API document; by default where each request came to. */
   publicUrl?: string;
   /** Metrics at GET /metrics (METRICS=1), behind `token` when there is one; none by default. */
-  metrics?: { metrics: Metrics; token?: string };
+  metrics?: Omit<MetricsOptions, 'poolCounts'>;
   /** The built web console served at `/` (default: `dist/console`, where `npm run build` puts it). */
   consoleDir?: string;
 }

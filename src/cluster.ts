@@ -52,9 +52,8 @@ export function supervise({ workers, exec, logger, graceMs }: SuperviseOptions):
   };
 
   return new Promise((resolve, reject) => {
-    cluster.on('listening', (worker) => {
+    cluster.on('listening', () => {
       if (++listening === workers) resolve();
-      logger.debug({ worker: worker.id }, 'worker listening');
     });
 
     cluster.on('exit', (worker, code, signal) => {

@@ -1,4 +1,4 @@
-import { revocations } from './auth/revocations.js';
+import type { revocations } from './auth/revocations.js';
 import type { TokenIssuer } from './auth/tokens.js';
 import type { Database } from './database/connection.js';
 import { heroTeamRoutes } from './heroes/hero-team-routes.js';

@@ -1,15 +1,17 @@
 import cluster from 'node:cluster';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import { buildApp } from './app.js';
 import { supervise } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { openDatabase, type DatabaseOptions } from './database/connection.js';
 import { openMigrated } from './database/migrate.js';
 import { logSql } from './database/sql-log.js';
-import { jwtSecret } from './config/secret.js';
+import { jwtSecret, type SecretSource } from './config/secret.js';
 import { ensureAdmin } from './users/admin.js';
 import type { QueryEvent } from './database/connection.js';
+import { aggregateForWorkers, scrapeThroughPrimary, shareRegistry } from './metrics/cluster-metrics.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { startReport } from './start-report.js';
 import { VERSION } from './version.js';
@@ -48,14 +50,33 @@ function queryObservers(config: Config, logger: Logger, metrics?: Metrics): ((ev
   };
 }
 
+/** Logs the start report: by the single process, or by the primary of `--workers` once they all listen. */
+function reportStart(
+  logger: Logger,
+  config: Config,
+  facts: { applied: { migrationName: string }[]; secret: SecretSource; workers?: number },
+) {
+  const report = startReport({
+    version: VERSION,
+    database: config.database,
+    applied: facts.applied.map((result) => result.migrationName),
+    secret: facts.secret,
+    metrics: config.metrics,
+    workers: facts.workers,
+  });
+  logger.info(report.fields, report.message);
+}
+
 /**
  * Opens the database, brings its schema up to date, makes sure the configured admin exists, and serves
  * the API until SIGTERM or SIGINT; then stops accepting connections, lets in-flight requests finish,
- * and closes the database. A worker of `--workers` finds all that done by the primary, and only serves.
+ * and closes the database. A worker of `--workers` finds all that done by the primary, and only serves;
+ * the primary reports the start, and sums the workers' metrics for a scrape.
  */
 export async function serve(config: Config, logger = createLogger(config)): Promise<void> {
   const secret = jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
   const metrics = config.metrics ? createMetrics() : undefined;
+  if (metrics && cluster.worker) shareRegistry(metrics.registry);
   // A worker of `--workers` finds the schema and the admin made by the primary.
   const { database, applied } = cluster.isWorker
     ? { database: openDatabase(config.database, databaseOptions(config, logger, metrics)), applied: [] }
@@ -68,18 +89,15 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
     authRateLimit: config.authRateLimit,
     requestTimeoutMs: config.requestTimeoutMs,
     publicUrl: config.publicUrl,
-    metrics: metrics && { metrics, token: config.metrics?.token },
+    metrics: metrics && {
+      metrics,
+      token: config.metrics?.token,
+      scrape: cluster.worker && scrapeThroughPrimary(cluster.worker),
+    },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
   });
-  const report = startReport({
-    version: VERSION,
-    database: config.database,
-    applied: applied.map((result) => result.migrationName),
-    secret: secret.source,
-    metrics: config.metrics,
-  });
-  logger.info(report.fields, report.message);
+  if (!cluster.isWorker) reportStart(logger, config, { applied, secret: secret.source });
   let stopping = false;
   const stop = async (signal: string) => {
     // A signal may come twice (from a terminal to the whole process group, and from the primary).
@@ -107,6 +125,7 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
   process.on('SIGINT', stop);
   // Listening only once the handlers are there: a signal right after the listening line stops gracefully.
   await app.listen({ port: config.port, host: config.host });
+  if (cluster.isWorker) logger.info('worker listening');
 }
 
 /**
@@ -116,9 +135,12 @@ export async function serve(config: Config, logger = createLogger(config)): Prom
 export async function start(config: Config, workers = config.workers): Promise<void> {
   if (cluster.isWorker || workers === 1) return serve(config);
   const logger = createLogger(config);
-  jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
-  await (await prepareDatabase(config, logger)).database.close();
+  const secret = jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
+  const { database, applied } = await prepareDatabase(config, logger);
+  await database.close();
+  if (config.metrics) aggregateForWorkers(cluster, new AggregatorRegistry());
   await supervise({ workers, exec: fileURLToPath(import.meta.url), logger, graceMs: SHUTDOWN_GRACE_MS + 2_000 });
+  reportStart(logger, config, { applied, secret: secret.source, workers });
 }
 
 /** Runs `main`, and stops the process with a clear line when the configuration or start-up fails. */

@@ -34,10 +34,12 @@ export interface StartFacts {
   applied: string[];
   secret: SecretSource;
   metrics?: { token?: string };
+  /** How many workers serve (`--workers`), as the primary reports; absent for a single process. */
+  workers?: number;
 }
 
 /** The start log line: what runs, where its data is, what changed in its schema, where its key is. */
-export function startReport({ version, database, applied, secret, metrics }: StartFacts): { fields: object; message: string } {
+export function startReport({ version, database, applied, secret, metrics, workers }: StartFacts): { fields: object; message: string } {
   const where = describeDatabase(database);
   const migrations = applied.length ? `applied migrations ${applied.join(', ')}` : 'no migration to apply';
   const metricsText = metrics ? `; metrics at /metrics${metrics.token ? ' (METRICS_TOKEN)' : ''}` : '';
@@ -48,7 +50,10 @@ export function startReport({ version, database, applied, secret, metrics }: Sta
       migrationsApplied: applied,
       jwtSecret: secret.kind === 'environment' ? 'JWT_SECRET' : { file: secret.file, generated: secret.generated },
       metrics: metrics ? { protected: metrics.token !== undefined } : false,
+      ...(workers === undefined ? {} : { workers }),
     },
-    message: `junction ${version}: data in ${databaseText(where)}; ${migrations}; JWT secret ${secretText(secret)}${metricsText}`,
+    message:
+      `junction ${version}: data in ${databaseText(where)}; ${migrations}; JWT secret ${secretText(secret)}${metricsText}` +
+      (workers === undefined ? '' : `; ${workers} workers`),
   };
 }

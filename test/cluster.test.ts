@@ -1,39 +1,16 @@
-import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { finished, runTs, startService, type Running } from './helpers/process.js';
-
-interface LogLine {
-  msg: string;
-  pid: number;
-  worker?: number;
-  workerPid?: number;
-  sql?: string;
-}
-
-const lines = (service: Running): LogLine[] =>
-  service
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-
-/** A request on a connection of its own: node:cluster hands each new connection to the next worker. */
-function request(url: string, method = 'GET', body?: object): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const sent = http.request(url, { method, agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
-    sent.on('error', reject);
-    sent.end(body ? JSON.stringify(body) : undefined);
-  });
-}
+import { logLines, onNewConnection } from './helpers/workers.js';
 
 /** The workers (id and pid) whose logs say they answered a request. */
 const answeredBy = (service: Running) =>
-  new Set(lines(service).filter((line) => line.msg === 'request completed').map((line) => `${line.worker}/${line.pid}`));
+  new Set(
+    logLines(service)
+      .filter((line) => line.msg === 'request completed')
+      .map((line) => `${line.worker}/${line.pid}`),
+  );
 
 /** Waits for what the logs say: a worker logs a request once it has answered, and the lines come on a pipe of their own. */
 const logged = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 50 });
@@ -53,7 +30,7 @@ describe('junction serve --workers 2 on one SQLite file', () => {
   });
 
   it('migrates once, in the primary, before the workers start', () => {
-    const logged = lines(service);
+    const logged = logLines(service);
     const creates = logged.filter((line) => line.msg === 'sql' && /^create table/i.test(line.sql ?? ''));
     expect(creates.length).toBeGreaterThan(0);
     const primary = logged.find((line) => line.msg === 'worker started')!.pid;
@@ -62,25 +39,35 @@ describe('junction serve --workers 2 on one SQLite file', () => {
     expect(logged.lastIndexOf(creates.at(-1)!)).toBeLessThan(firstWorkerLine);
   });
 
+  it('reports the start once, from the primary once the workers listen, naming the migrations it applied', async () => {
+    const primary = logLines(service).find((line) => line.msg === 'worker started')!.pid;
+    const reports = () => logLines(service).filter((line) => line.msg.startsWith('junction '));
+    await logged(() => expect(reports().find((line) => line.pid === primary)).toBeDefined());
+    await logged(() => expect(logLines(service).filter((line) => line.msg === 'worker listening')).toHaveLength(2));
+    expect(reports()).toHaveLength(1);
+    const [report] = reports();
+    expect(report).toMatchObject({ workers: 2, migrationsApplied: expect.arrayContaining(['001_stores_items_tags', '002_heroes_teams']) });
+    expect(report!.worker).toBeUndefined();
+    expect(report!.msg).toContain('applied migrations 001_stores_items_tags, ');
+    expect(report!.msg).toMatch(/; 2 workers$/);
+    const listening = logLines(service).filter((line) => line.msg === 'worker listening');
+    expect(listening.map((line) => line.worker).sort()).toEqual([1, 2]);
+    expect(listening.every((line) => line.pid !== primary)).toBe(true);
+  });
+
   it('answers from both workers, each log line naming its worker and pid, and both write the one file', async () => {
-    for (let i = 0; i < 10; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await onNewConnection(`${service.url}/health/live`)).status).toBe(200);
     await logged(() => expect(answeredBy(service).size).toBe(2));
     const token = await service.adminToken();
     const writes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        new Promise<number>((resolve, reject) => {
-          const sent = http.request(
-            `${service.url}/store`,
-            { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } },
-            (response) => {
-              response.resume();
-              response.on('end', () => resolve(response.statusCode ?? 0));
-            },
-          );
-          sent.on('error', reject);
-          sent.end(JSON.stringify({ name: `store ${i}` }));
-        }),
-      ),
+      Array.from({ length: 20 }, async (_, i) => {
+        const sent = await onNewConnection(`${service.url}/store`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          body: { name: `store ${i}` },
+        });
+        return sent.status;
+      }),
     );
     expect(writes).toEqual(Array(20).fill(201));
     const stores = (await (await fetch(`${service.url}/store?page_size=100`)).json()) as unknown[];
@@ -88,15 +75,15 @@ describe('junction serve --workers 2 on one SQLite file', () => {
   });
 
   it('replaces a worker that dies, and the service keeps answering', { timeout: 60_000 }, async () => {
-    const killed = lines(service).find((line) => line.msg === 'worker started')!.workerPid!;
+    const killed = logLines(service).find((line) => line.msg === 'worker started')!.workerPid!;
     process.kill(killed, 'SIGKILL');
-    await vi.waitFor(
-      () => expect(lines(service).filter((line) => line.msg.startsWith('Server listening at'))).toHaveLength(3),
-      { timeout: 45_000, interval: 100 },
-    );
-    expect(lines(service).find((line) => line.msg === 'worker died; replacing it')).toMatchObject({ workerPid: killed });
+    await vi.waitFor(() => expect(logLines(service).filter((line) => line.msg.startsWith('Server listening at'))).toHaveLength(3), {
+      timeout: 45_000,
+      interval: 100,
+    });
+    expect(logLines(service).find((line) => line.msg === 'worker died; replacing it')).toMatchObject({ workerPid: killed });
     const before = answeredBy(service);
-    for (let i = 0; i < 10; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await onNewConnection(`${service.url}/health/live`)).status).toBe(200);
     await logged(() => {
       const now = [...answeredBy(service)].filter((worker) => !before.has(worker));
       expect(now.length, 'the new worker answers').toBe(1);
@@ -106,7 +93,7 @@ describe('junction serve --workers 2 on one SQLite file', () => {
 
   it('stops every worker gracefully on SIGTERM, and the primary exits 0', { timeout: 30_000 }, async () => {
     expect(await service.stop()).toBe(0);
-    const logged = lines(service);
+    const logged = logLines(service);
     const stoppedWorkers = logged.filter((line) => line.msg === 'stopped' && line.worker !== undefined);
     expect(stoppedWorkers).toHaveLength(2);
     expect([logged.at(-1)?.msg, logged.at(-1)?.worker]).toEqual(['stopped', undefined]);
@@ -118,7 +105,7 @@ describe('WEB_CONCURRENCY', () => {
     const database = await createTestDatabase('sqlite');
     const service = await startService({ DATABASE_URL: database.url, WEB_CONCURRENCY: '2' }, { listening: 2 });
     try {
-      for (let i = 0; i < 6; i++) expect(await request(`${service.url}/health/live`)).toBe(200);
+      for (let i = 0; i < 6; i++) expect((await onNewConnection(`${service.url}/health/live`)).status).toBe(200);
       await logged(() => expect(answeredBy(service).size).toBe(2));
     } finally {
       expect(await service.stop()).toBe(0);
@@ -126,7 +113,9 @@ describe('WEB_CONCURRENCY', () => {
     }
   });
 
-  it('stops the service, exit 1, when its workers cannot start (the port is taken): no endless replacing', { timeout: 60_000 }, async () => {
+  it('stops the service, exit 1, when its workers cannot start (the port is taken): no endless replacing', {
+    timeout: 60_000,
+  }, async () => {
     const database = await createTestDatabase('sqlite');
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -10,7 +10,10 @@ import { finished, ROOT, SERVICE_ENV } from './helpers/process.js';
 /** The newest modification time of the files under `folder`. */
 function newest(folder: string): number {
   return Math.max(
-    ...fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => fs.statSync(path.join(e.parentPath, e.name)).mtimeMs),
+    ...fs
+      .readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => fs.statSync(path.join(e.parentPath, e.name)).mtimeMs),
   );
 }
 
@@ -48,40 +51,44 @@ describe('npm start', () => {
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('stops the service, not only npm, when npm gets %s', async (signal) => {
-    const npm = spawn('npm', ['start'], {
-      cwd: ROOT,
-      env: { ...process.env, ...SERVICE_ENV, PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exit = finished(npm);
-    let output = '';
-    const listening = new Promise<{ port: number; pid: number }>((resolve, reject) => {
-      npm.stdout.on('data', (chunk) => {
-        output += chunk;
-        const line = output.split('\n').find((l) => l.includes('Server listening at'));
-        if (line) {
-          const { pid, msg } = JSON.parse(line) as { pid: number; msg: string };
-          resolve({ pid, port: Number(/:(\d+)$/.exec(msg)![1]) });
-        }
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops the service, not only npm, when npm gets %s',
+    async (signal) => {
+      const npm = spawn('npm', ['start'], {
+        cwd: ROOT,
+        env: { ...process.env, ...SERVICE_ENV, PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      void exit.then(({ code, stderr }) => reject(new Error(`npm start exited with ${code}: ${output}${stderr}`)));
-    });
-    const { port, pid } = await listening;
-    expect(pid).not.toBe(npm.pid);
+      const exit = finished(npm);
+      let output = '';
+      const listening = new Promise<{ port: number; pid: number }>((resolve, reject) => {
+        npm.stdout.on('data', (chunk) => {
+          output += chunk;
+          const line = output.split('\n').find((l) => l.includes('Server listening at'));
+          if (line) {
+            const { pid, msg } = JSON.parse(line) as { pid: number; msg: string };
+            resolve({ pid, port: Number(/:(\d+)$/.exec(msg)![1]) });
+          }
+        });
+        void exit.then(({ code, stderr }) => reject(new Error(`npm start exited with ${code}: ${output}${stderr}`)));
+      });
+      const { port, pid } = await listening;
+      expect(pid).not.toBe(npm.pid);
 
-    try {
-      npm.kill(signal);
-      const code = await Promise.race([exit.then((result) => result.code), delay(20_000).then(() => 'still running')]);
-      expect(code).toBe(0);
-      expect(output).toContain(`"signal":"${signal}","msg":"shutting down"`);
-      expect(output).toContain('"msg":"stopped"');
-      expect(alive(pid), 'the node process outlived npm').toBe(false);
-      expect(await refused(port)).toBe(true);
-    } finally {
-      // A service left behind by a failure must not go on serving after the tests.
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
-      if (npm.exitCode === null) npm.kill('SIGKILL');
-    }
-  }, 60_000);
+      try {
+        npm.kill(signal);
+        const code = await Promise.race([exit.then((result) => result.code), delay(20_000).then(() => 'still running')]);
+        expect(code).toBe(0);
+        expect(output).toContain(`"signal":"${signal}","msg":"shutting down"`);
+        expect(output).toContain('"msg":"stopped"');
+        expect(alive(pid), 'the node process outlived npm').toBe(false);
+        expect(await refused(port)).toBe(true);
+      } finally {
+        // A service left behind by a failure must not go on serving after the tests.
+        if (alive(pid)) process.kill(pid, 'SIGKILL');
+        if (npm.exitCode === null) npm.kill('SIGKILL');
+      }
+    },
+    60_000,
+  );
 });

@@ -64,7 +64,22 @@ describe.each(BACKENDS)('the service as a process on %s', (backend) => {
 
   it('stops under load: in-flight requests answered (200, or 503 in the envelope for what waited), exit 0 within the grace', async () => {
     const seeded = await createTestDatabase(backend);
-    const seed = ['--stores', '20', '--items', '4000', '--tags-per-store', '10', '--links-per-item', '3', '--heroes', '10', '--teams', '5', '--hero-links', '1'];
+    const seed = [
+      '--stores',
+      '20',
+      '--items',
+      '4000',
+      '--tags-per-store',
+      '10',
+      '--links-per-item',
+      '3',
+      '--heroes',
+      '10',
+      '--teams',
+      '5',
+      '--hero-links',
+      '1',
+    ];
     expect((await finished(runTs('src/cli/main.ts', ['seed', ...seed], { DATABASE_URL: seeded.url }))).code).toBe(0);
     const server = await startServer({ DATABASE_URL: seeded.url });
     try {
@@ -98,7 +113,15 @@ describe.each(BACKENDS)('the service as a process on %s', (backend) => {
       running = false;
       await Promise.all(loops);
       agent.destroy();
-      expect(exitCode, server.output().split('\n').filter((line) => !line.includes('"level":30')).slice(-5).join('\n')).toBe(0);
+      expect(
+        exitCode,
+        server
+          .output()
+          .split('\n')
+          .filter((line) => !line.includes('"level":30'))
+          .slice(-5)
+          .join('\n'),
+      ).toBe(0);
       expect(Date.now() - signalled).toBeLessThan(10_000);
       expect(answers.filter((status) => status === 200).length).toBeGreaterThan(0);
       expect(answers.filter((status) => status !== 200 && status !== 503)).toEqual([]);
@@ -131,8 +154,6 @@ describe.each(BACKENDS)('the service as a process on %s', (backend) => {
 
 describe('start-up with bad configuration', () => {
   it('stops with a clear message and a non-zero exit code', async () => {
-    await expect(startServer({ DATABASE_URL: 'mysql://somewhere/db' })).rejects.toThrow(
-      /exited with 1[\s\S]*DATABASE_URL must be/,
-    );
+    await expect(startServer({ DATABASE_URL: 'mysql://somewhere/db' })).rejects.toThrow(/exited with 1[\s\S]*DATABASE_URL must be/);
   });
 });

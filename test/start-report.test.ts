@@ -17,18 +17,46 @@ const startLine = (output: string) =>
 
 describe('describeDatabase', () => {
   it('gives the SQLite file as a full path', () => {
-    expect(describeDatabase({ kind: 'sqlite', path: 'data/junction.db' })).toEqual({ kind: 'sqlite', file: path.resolve('data/junction.db') });
+    expect(describeDatabase({ kind: 'sqlite', path: 'data/junction.db' })).toEqual({
+      kind: 'sqlite',
+      file: path.resolve('data/junction.db'),
+    });
   });
 
   it('gives the PostgreSQL server, database and user, never the password', () => {
     const described = describeDatabase({ kind: 'postgres', url: 'postgres://shop:hunter2@db.internal:6543/junction?sslmode=require' });
     expect(described).toEqual({ kind: 'postgres', host: 'db.internal', port: 6543, database: 'junction', user: 'shop' });
-    expect(JSON.stringify(startReport({ version: '1.2.3', database: { kind: 'postgres', url: 'postgres://shop:hunter2@db.internal/junction' }, applied: [], secret: { kind: 'environment' } }))).not.toContain('hunter2');
+    expect(
+      JSON.stringify(
+        startReport({
+          version: '1.2.3',
+          database: { kind: 'postgres', url: 'postgres://shop:hunter2@db.internal/junction' },
+          applied: [],
+          secret: { kind: 'environment' },
+        }),
+      ),
+    ).not.toContain('hunter2');
     expect(describeDatabase({ kind: 'postgres', url: 'postgresql:///junction?host=/var/run/postgresql' })).toMatchObject({
       host: '/var/run/postgresql',
       port: 5432,
       database: 'junction',
     });
+  });
+});
+
+describe('startReport', () => {
+  it('says how many workers serve when the primary of --workers reports', () => {
+    const report = startReport({
+      version: '1.2.3',
+      database: { kind: 'sqlite', path: ':memory:' },
+      applied: ['001_stores_items_tags'],
+      secret: { kind: 'environment' },
+      workers: 4,
+    });
+    expect(report.fields).toMatchObject({ workers: 4, migrationsApplied: ['001_stores_items_tags'] });
+    expect(report.message).toBe(
+      'junction 1.2.3: data in SQLite :memory:; applied migrations 001_stores_items_tags; JWT secret from JWT_SECRET; 4 workers',
+    );
   });
 });
 
@@ -48,6 +76,7 @@ describe('the start log line', () => {
       expect(line.jwtSecret).toEqual({ file: secret, generated: true });
       expect(line.msg).toContain(`junction ${VERSION}: data in SQLite ${file}; applied migrations 001_stores_items_tags, `);
       expect(line.msg).toContain(`JWT secret generated now, kept in ${secret} (owner-only)`);
+      expect(line).not.toHaveProperty('workers');
 
       const second = await startServer(env);
       await second.stop();

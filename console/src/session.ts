@@ -151,12 +151,8 @@ export class Session {
     const { storage } = this.options;
     const refresh = storage.getItem(REFRESH_KEY);
     if (!refresh) return false;
-    let outcome;
-    try {
-      outcome = await this.auth.POST('/refresh', { headers: { authorization: `Bearer ${refresh}` } });
-    } catch {
-      return false;
-    }
+    const outcome = await this.auth.POST('/refresh', { headers: { authorization: `Bearer ${refresh}` } }).catch(() => undefined);
+    if (!outcome) return false;
     if (!outcome.data) {
       // The service could not answer now: the token may still work later.
       if (outcome.response.status !== 401) return false;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
@@ -32,6 +32,8 @@ export class TokenError extends Error {
 /** HS256 tokens: the algorithm is pinned both ways, so `alg: none` or any other is refused. */
 export function tokenIssuer(secret: Uint8Array) {
   if (secret.byteLength < MIN_SECRET_BYTES) throw new Error(`the JWT secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  // Imported into WebCrypto once: given the bytes or a KeyObject, jose imports them on every signature.
+  const key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 
   async function sign(type: TokenType, user: { id: number; isAdmin: boolean }, fresh: boolean): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
@@ -42,13 +44,13 @@ export function tokenIssuer(secret: Uint8Array) {
       .setIssuedAt(now)
       .setNotBefore(now)
       .setExpirationTime(now + (type === 'access' ? ACCESS_TTL_SECONDS : REFRESH_TTL_SECONDS))
-      .sign(secret);
+      .sign(await key);
   }
 
   async function verify(token: string): Promise<Claims> {
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, secret, {
+      ({ payload } = await jwtVerify(token, await key, {
         algorithms: ['HS256'],
         requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp'],
       }));
@@ -61,9 +63,14 @@ export function tokenIssuer(secret: Uint8Array) {
     }
     const { sub, type, fresh, jti, iat, nbf, exp, is_admin } = payload;
     const valid =
-      typeof sub === 'string' && /^\d+$/.test(sub) && (type === 'access' || type === 'refresh') &&
-      typeof fresh === 'boolean' && typeof jti === 'string' && typeof is_admin === 'boolean' &&
-      typeof iat === 'number' && iat <= Math.floor(Date.now() / 1000) + 1;
+      typeof sub === 'string' &&
+      /^\d+$/.test(sub) &&
+      (type === 'access' || type === 'refresh') &&
+      typeof fresh === 'boolean' &&
+      typeof jti === 'string' &&
+      typeof is_admin === 'boolean' &&
+      typeof iat === 'number' &&
+      iat <= Math.floor(Date.now() / 1000) + 1;
     if (!valid) throw new TokenError('invalid_token', 'The token has invalid claims.');
     return { sub, type, fresh, jti, iat, nbf: nbf as number, exp: exp as number, is_admin };
   }

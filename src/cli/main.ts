@@ -41,7 +41,7 @@ program
     runOrExit(async () => {
       const config = loadConfig();
       const logger = createLogger(config);
- const { database, applied } = await openMigrated(config.database, {
+      const { database, applied } = await openMigrated(config.database, {
         onQuery: config.logSql ? logSql(logger) : undefined,
       });
       try {
@@ -59,7 +59,7 @@ program
     'Make sure a user exists, is an admin and has the given password. The password comes from ' +
       'ADMIN_PASSWORD, or from standard input (never from the command line, where others could see it).',
   )
-  .option('--username <name>', 'the admin\'s username (default: ADMIN_USERNAME)')
+  .option('--username <name>', "the admin's username (default: ADMIN_USERNAME)")
   .action((options: { username?: string }) =>
     runOrExit(async () => {
       // The admin is this command's business, so ADMIN_* need not come in pairs here.
@@ -82,7 +82,7 @@ program
 program
   .command('backup')
   .description(
-    'Copy the SQLite database (DATABASE_URL) to FILE while the service runs: a consistent snapshot (SQLite\'s ' +
+    "Copy the SQLite database (DATABASE_URL) to FILE while the service runs: a consistent snapshot (SQLite's " +
       'online backup), owner-only, checked with PRAGMA integrity_check before success is reported. On PostgreSQL, ' +
       'prints the pg_dump command to use instead.',
   )

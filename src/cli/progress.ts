@@ -9,7 +9,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
       lastPercent = percent;
       if (stream.isTTY) {
         const filled = Math.round((percent / 100) * width);
-        stream.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(percent).padStart(3)}% ${label} ${done}/${total}\x1b[K`);
+        stream.write(
+          `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(percent).padStart(3)}% ${label} ${done}/${total}\x1b[K`,
+        );
         if (done === total) stream.write('\n');
       } else if (done === total) {
         stream.write(`${label}: ${total}\n`);

@@ -16,5 +16,4 @@ export const model = (name: string, fields: Record<string, unknown>) =>
     .join(', ')})`;
 
 /** Parameters as a Python tuple, as SQLAlchemy's echo shows them. */
-export const tuple = (values: readonly unknown[]) =>
-  values.length === 1 ? `(${repr(values[0])},)` : `(${values.map(repr).join(', ')})`;
+export const tuple = (values: readonly unknown[]) => (values.length === 1 ? `(${repr(values[0])},)` : `(${values.map(repr).join(', ')})`);

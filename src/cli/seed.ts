@@ -53,9 +53,7 @@ export function checkSeedOptions(options: SeedOptions): void {
     throw new SeedError(`${flag('stores')} × ${flag('tagsPerStore')} makes more tags than there are ids (${LARGEST_ID})`);
   }
   if (options.items > 0 && options.linksPerItem > options.tagsPerStore) {
-    throw new SeedError(
-      `${flag('linksPerItem')} is more than ${flag('tagsPerStore')}: an item links to distinct tags of its own store`,
-    );
+    throw new SeedError(`${flag('linksPerItem')} is more than ${flag('tagsPerStore')}: an item links to distinct tags of its own store`);
   }
   if (options.heroes > 0 && options.heroLinks > options.teams) {
     throw new SeedError(`${flag('heroLinks')} is more than ${flag('teams')}: a hero joins distinct teams`);

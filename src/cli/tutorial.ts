@@ -15,8 +15,7 @@ type TeamLike = { id: number; name: string; headquarters: string };
 
 const hero = (h: HeroLike) => model('Hero', { id: h.id, name: h.name, secret_name: h.secret_name, age: h.age });
 const team = (t: TeamLike) => model('Team', { id: t.id, name: t.name, headquarters: t.headquarters });
-const link = (hero_id: number, team_id: number, is_training: boolean) =>
-  model('HeroTeamLink', { team_id, hero_id, is_training });
+const link = (hero_id: number, team_id: number, is_training: boolean) => model('HeroTeamLink', { team_id, hero_id, is_training });
 const list = (items: string[]) => `[${items.join(', ')}]`;
 
 export class TutorialError extends Error {}
@@ -32,15 +31,18 @@ export async function runTutorial(database: Database, print: Print): Promise<voi
   const teams = teamRepository(database, links);
   const heroById = async (id: number) => (await heroes.get(id)) as HeroWithTeams;
   const teamById = async (id: number) => (await teams.get(id)) as TeamWithHeroes;
-  const newTeam = async (name: string, headquarters: string) =>
-    (await teams.create({ name, headquarters }, [])) as TeamWithHeroes;
+  const newTeam = async (name: string, headquarters: string) => (await teams.create({ name, headquarters }, [])) as TeamWithHeroes;
   const newHero = async (name: string, secret_name: string, age: number | null, teamIds: number[] = []) =>
-    (await heroes.create({ name, secret_name, age }, teamIds.map((id) => ({ id, values: {} })))) as HeroWithTeams;
+    (await heroes.create(
+      { name, secret_name, age },
+      teamIds.map((id) => ({ id, values: {} })),
+    )) as HeroWithTeams;
 
-  if ((await heroes.list({ limit: 1, offset: 0 }, noFilters())).total + (await teams.list({ limit: 1, offset: 0 }, noFilters())).total > 0) {
-    throw new TutorialError(
-      'the tutorial needs a database without heroes or teams; leave DATABASE_URL unset to use a new in-memory one',
-    );
+  if (
+    (await heroes.list({ limit: 1, offset: 0 }, noFilters())).total + (await teams.list({ limit: 1, offset: 0 }, noFilters())).total >
+    0
+  ) {
+    throw new TutorialError('the tutorial needs a database without heroes or teams; leave DATABASE_URL unset to use a new in-memory one');
   }
 
   print('\n== Program 1: create heroes with their teams ==');
@@ -58,7 +60,7 @@ export async function runTutorial(database: Database, print: Print): Promise<voi
     print(teamsLabel, list(h.teams.map(team)));
   }
 
-  print("\n== Program 2: add Spider-Boy to Z-Force, and remove him again ==");
+  print('\n== Program 2: add Spider-Boy to Z-Force, and remove him again ==');
   await links.link(spiderBoy.id, zForce.id);
   [spiderBoy, zForce] = await Promise.all([heroById(spiderBoy.id), teamById(zForce.id)]);
   print("Updated Spider-Boy's Teams:", list(spiderBoy.teams.map(team)));
@@ -69,7 +71,7 @@ export async function runTutorial(database: Database, print: Print): Promise<voi
   print("Reverted Spider-Boy's teams:", list(spiderBoy.teams.map(team)));
 
   print('\n== Program 3: a link model with is_training, set and updated ==');
-  print('(each of the chapter\'s programs starts with a new database: the heroes and teams above are deleted)');
+  print("(each of the chapter's programs starts with a new database: the heroes and teams above are deleted)");
   for (const h of [deadpond, rustyMan, spiderBoy]) await heroes.remove(h.id);
   for (const t of [zForce, preventers]) await teams.remove(t.id);
   zForce = await newTeam('Z-Force', "Sister Margaret's Bar");
@@ -83,7 +85,10 @@ export async function runTutorial(database: Database, print: Print): Promise<voi
   await links.link(heroes3.deadpond.id, preventers.id, { is_training: true });
   await links.link(heroes3.spiderBoy.id, preventers.id, { is_training: true });
   await links.link(heroes3.rustyMan.id, preventers.id);
-  for (const [label, t] of [['Z-Force hero:', zForce], ['Preventers hero:', preventers]] as const) {
+  for (const [label, t] of [
+    ['Z-Force hero:', zForce],
+    ['Preventers hero:', preventers],
+  ] as const) {
     for (const member of (await teamById(t.id)).heroes) print(label, hero(member), 'is training:', repr(member.is_training));
   }
 

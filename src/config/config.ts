@@ -61,9 +61,7 @@ export function parseDatabaseUrl(url: string | undefined, dataDir = DEFAULT_DATA
   if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
   const file = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
   if (file?.[1]) return { kind: 'sqlite', path: file[1] };
-  throw new ConfigError(
-    `DATABASE_URL must be postgres://…, postgresql://…, sqlite:PATH or file:PATH (it starts "${url.split(":")[0]}:")`,
-  );
+  throw new ConfigError(`DATABASE_URL must be postgres://…, postgresql://…, sqlite:PATH or file:PATH (it starts "${url.split(':')[0]}:")`);
 }
 
 function parsePort(value: string | undefined): number {
@@ -193,7 +191,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: env.NODE_ENV === 'production',
     jwtSecret: env.JWT_SECRET,
     admin: parseAdmin(env.ADMIN_USERNAME, env.ADMIN_PASSWORD),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     authRateLimit: parsePositiveInteger('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 10),
     requestTimeoutMs: parsePositiveInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
     publicUrl: parsePublicUrl(env.PUBLIC_URL),

@@ -12,7 +12,8 @@ const SQLITE_ROWS_PER_STATEMENT = 500;
  * INSERT prepared once and run per 500 rows; on PostgreSQL one INSERT … SELECT FROM unnest(arrays) per
  * call, whatever the number of rows. Call it inside a transaction for speed on SQLite.
  */
-export function bulkInserter({ flavor }: Database, table: string, columns: Record<string, ColumnType>) {
+export function bulkInserter(database: Database, table: string, columns: Record<string, ColumnType>) {
+  const { flavor } = database;
   const names = Object.keys(columns);
   const types = Object.values(columns);
 
@@ -21,22 +22,24 @@ export function bulkInserter({ flavor }: Database, table: string, columns: Recor
       if (rows.length === 0) return;
       const arrays = names.map((_, c) => rows.map((row) => row[c]));
       const unnest = sql.join(arrays.map((values, c) => sql`${values}::${sql.raw(types[c]!)}[]`));
-      await sql`INSERT INTO ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))}) SELECT * FROM unnest(${unnest})`.execute(executor);
+      await sql`INSERT INTO ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))}) SELECT * FROM unnest(${unnest})`.execute(
+        executor,
+      );
     };
   }
 
   const statementFor = (executor: Kysely<unknown>, count: number) =>
     prepared(
-      executor,
+      { db: executor },
       (...values: unknown[]) => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table is named at run time
+        // biome-ignore lint/suspicious/noExplicitAny: the table is named at run time
         const db = executor as Kysely<any>;
         const rows = Array.from({ length: count }, (_, r) =>
           Object.fromEntries(names.map((name, c) => [name, values[r * names.length + c]])),
         );
         return db.insertInto(table).values(rows);
       },
-      count * names.length,
+      { arity: count * names.length },
     );
   return async (executor: Kysely<unknown>, rows: unknown[][]) => {
     const full = statementFor(executor, SQLITE_ROWS_PER_STATEMENT);

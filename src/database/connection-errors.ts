@@ -42,7 +42,8 @@ const isSystemError = (error: Error): error is NodeJS.ErrnoException => 'syscall
 const REFUSALS = /^(08|28|3D000|53300|57P)/;
 const AUTHENTICATION = /^28/;
 // pg's own words when a connection ends before it is usable.
-const CONNECTION_FAILURES = /^(Connection terminated|timeout exceeded when trying to connect|timeout expired|The server does not support SSL|There was an error establishing an SSL connection)/;
+const CONNECTION_FAILURES =
+  /^(Connection terminated|timeout exceeded when trying to connect|timeout expired|The server does not support SSL|There was an error establishing an SSL connection)/;
 
 /** Why PostgreSQL could not be reached, when `error` says it could not; else undefined. */
 function postgresReason(error: Error): string | undefined {
@@ -78,7 +79,8 @@ export function explainConnectionError(config: DatabaseConfig, error: unknown): 
     if (cause instanceof DatabaseConnectionError) return cause;
     if (config.kind === 'postgres') {
       const reason = postgresReason(cause);
-      if (reason) return new DatabaseConnectionError(`PostgreSQL at ${postgresTarget(config.url)} could not be reached: ${reason}`, { cause });
+      if (reason)
+        return new DatabaseConnectionError(`PostgreSQL at ${postgresTarget(config.url)} could not be reached: ${reason}`, { cause });
     } else {
       const reason = sqliteReason(cause);
       if (reason) return new DatabaseConnectionError(`the SQLite database ${config.path} cannot be used: ${reason}`, { cause });

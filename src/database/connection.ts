@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import type { DatabaseConfig } from '../config/config.js';
 import { explainConnectionError } from './connection-errors.js';
 import { openPostgres } from './postgres.js';
-import { openReader } from './reader.js';
+import { openReader, type Reader } from './reader.js';
 import { openSqlite } from './sqlite.js';
 import { flavors, type SqlFlavor } from './sql-flavor.js';
 import type { Tables } from './tables.js';
@@ -32,6 +32,8 @@ export interface DatabaseOptions {
 export interface Database {
   db: Kysely<Tables>;
   flavor: SqlFlavor;
+  /** A SQLite file's reads outside transactions: a read-only connection and read workers (see `prepared`). */
+  reader?: Reader;
   /** Resolves when the database answers a trivial query, whatever the requests are doing. */
   ping(): Promise<void>;
   /** Resolves when the database takes writes now (its write lock can be had, its disk has room). */
@@ -54,8 +56,7 @@ const READ_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Database {
   const { onQuery, waitMs = WAIT_MS } = options;
   const log = onQuery
-    ? (event: LogEvent) =>
-        onQuery({ sql: event.query.sql, parameters: event.query.parameters, durationMs: event.queryDurationMillis })
+    ? (event: LogEvent) => onQuery({ sql: event.query.sql, parameters: event.query.parameters, durationMs: event.queryDurationMillis })
     : undefined;
   try {
     if (config.kind === 'sqlite') {
@@ -63,10 +64,11 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
       const db = new Kysely<Tables>({ dialect: sqlite.dialect, log });
       // An in-memory database exists only on its one connection, so it has no reader.
       const workers = options.readWorkers ?? READ_WORKERS;
-      const reader = config.path === ':memory:' ? undefined : openReader(db, config.path, workers, onQuery);
+      const reader = config.path === ':memory:' ? undefined : openReader(config.path, workers, onQuery);
       return {
         db,
         flavor: flavors.sqlite,
+        ...(reader ? { reader: reader.reader } : {}),
         ping: async () => {
           if (reader) reader.ping();
           else await sql`SELECT 1`.execute(db);
@@ -74,6 +76,7 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
         writable: () => sqlite.writable(db),
         close: async () => {
           await reader?.close();
+          await sqlite.close();
           await db.destroy();
         },
       };

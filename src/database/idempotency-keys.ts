@@ -20,9 +20,10 @@ export type IdempotencyKeys = ReturnType<typeof idempotencyKeys>;
  * The idempotency keys' rows. A key is claimed, used and answered inside the transaction of the
  * create it guards, so the create and its key commit together or not at all.
  */
-export function idempotencyKeys({ db }: Database) {
-  const purge = prepared(db, (before: number) => db.deleteFrom('idempotency_keys').where('created_at', '<', before));
-  const claim = prepared(db, (scope: string, key: string, fingerprint: string, now: number, expiredBefore: number) =>
+export function idempotencyKeys(database: Database) {
+  const { db } = database;
+  const purge = prepared(database, (before: number) => db.deleteFrom('idempotency_keys').where('created_at', '<', before));
+  const claim = prepared(database, (scope: string, key: string, fingerprint: string, now: number, expiredBefore: number) =>
     db
       .insertInto('idempotency_keys')
       .values({ scope, key, fingerprint, created_at: now })
@@ -39,10 +40,10 @@ export function idempotencyKeys({ db }: Database) {
       )
       .returning('key'),
   );
-  const find = prepared(db, (scope: string, key: string) =>
+  const find = prepared(database, (scope: string, key: string) =>
     db.selectFrom('idempotency_keys').select(['fingerprint', 'status', 'body']).where('scope', '=', scope).where('key', '=', key),
   );
-  const answer = prepared(db, (scope: string, key: string, status: number, body: string) =>
+  const answer = prepared(database, (scope: string, key: string, status: number, body: string) =>
     db.updateTable('idempotency_keys').set({ status, body }).where('scope', '=', scope).where('key', '=', key),
   );
 

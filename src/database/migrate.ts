@@ -9,8 +9,7 @@ import { DatabaseUnavailable } from './unavailable.js';
 const SQLITE_LOCK_WAIT_MS = 60_000;
 
 /** `BEGIN IMMEDIATE`, tried again while another connection holds the write lock (each try waits a bounded time). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's tables
-async function beginImmediate(db: Kysely<any>): Promise<void> {
+async function beginImmediate(db: Kysely<unknown>): Promise<void> {
   const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
   for (;;) {
     try {
@@ -32,8 +31,7 @@ export class MigrationError extends Error {
  * for it (`beginImmediate`) and then finds the migrations applied, and a failed migration leaves nothing
  * half done. Nothing else may use the connection meanwhile: migrations run before the app serves.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's tables
-async function inSqliteTransaction(db: Kysely<any>, run: () => Promise<MigrationResultSet>) {
+async function inSqliteTransaction(db: Kysely<unknown>, run: () => Promise<MigrationResultSet>) {
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return run();
   // Some errors end the transaction themselves; the migration's own error is the one worth reporting.
   const rollback = () => sql`ROLLBACK`.execute(db).catch(() => undefined);
@@ -55,7 +53,7 @@ async function inSqliteTransaction(db: Kysely<any>, run: () => Promise<Migration
  * transaction above does on SQLite, so several processes starting at once apply each migration exactly
  * once. Only forward migrations run here.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database's tables
+// biome-ignore lint/suspicious/noExplicitAny: any database's tables (Kysely<unknown> does not accept Kysely<Tables>)
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await inSqliteTransaction(db, () => migrator.migrateToLatest());

@@ -1,9 +1,17 @@
 import { RawNode, SelectQueryNode, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
-import { readerOf } from './reader.js';
-import { arrayJson, type JsonBytes, type JsonText } from './sql-flavor.js';
+import type { Reader } from './reader.js';
 
 /** Anything that runs a compiled query: the database, or a transaction of it. */
 export type Executor = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
+
+/**
+ * Where a statement runs: the database, and, for a SQLite file, its reader, which runs SELECTs made
+ * outside a transaction against the last committed state without waiting for the writer.
+ */
+export interface Queryable {
+  db: Executor;
+  reader?: Reader;
+}
 
 /** A query of the builder, or SQL written with `sql` (a generic mechanism's, whose names are declared). */
 export type Query<Row> = Compilable<Row> | RawBuilder<Row>;
@@ -11,8 +19,7 @@ export type Query<Row> = Compilable<Row> | RawBuilder<Row>;
 const isRaw = <Row>(query: Query<Row>): query is RawBuilder<Row> => 'isRawBuilder' in query;
 
 /** Compiles a query; SQL written with `sql` needs the database to know its dialect. */
-export const compile = <Row>(db: Executor, query: Query<Row>): CompiledQuery<Row> =>
-  isRaw(query) ? query.compile(db) : query.compile();
+export const compile = <Row>(db: Executor, query: Query<Row>): CompiledQuery<Row> => (isRaw(query) ? query.compile(db) : query.compile());
 
 /** A SELECT, whether built or written (`sql`): it may go to the database's reader. */
 const isSelect = ({ query, sql }: CompiledQuery) => SelectQueryNode.is(query) || (RawNode.is(query) && /^\s*select\b/i.test(sql));
@@ -37,6 +44,16 @@ export interface Prepared<Args extends unknown[], Row> {
   in(executor: Executor): (...args: Args) => Promise<Row[]>;
 }
 
+export interface PreparedOptions {
+  /** How many parameters `build` takes, when it takes a rest parameter. */
+  arity?: number;
+  /**
+   * A SELECT whose work grows with the rows it nests (a tag with all its items): on a SQLite file it runs
+   * on a read worker, so the thread that answers every request does not wait for it.
+   */
+  heavy?: boolean;
+}
+
 /**
  * Builds and compiles a query once; each call only binds its arguments. Kysely would otherwise build
  * and compile the query on every request, which costs as much as running it on SQLite.
@@ -44,9 +61,9 @@ export interface Prepared<Args extends unknown[], Row> {
  * and must use each only as a value.
  */
 export function prepared<Args extends unknown[], Row>(
-  db: Executor,
+  { db, reader }: Queryable,
   build: (...params: Args) => Query<Row>,
-  arity = build.length,
+  { arity = build.length, heavy = false }: PreparedOptions = {},
 ): Prepared<Args, Row> {
   const placeholders = Array.from({ length: arity }, (_, i) => new Placeholder(i)) as unknown as Args;
   const compiled = compile(db, build(...placeholders));
@@ -58,35 +75,18 @@ export function prepared<Args extends unknown[], Row>(
     parameters: slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot])),
   });
   // Outside a transaction, a SELECT goes to the database's reader when it has one (SQLite files).
-  const read = isSelect(compiled) ? readerOf(db) : undefined;
+  const read = isSelect(compiled) ? reader : undefined;
   const runner = (executor: Executor) =>
     read && executor === db
-      ? async (...args: Args) => read.now(compiled.sql, bind(args).parameters) as Row[]
+      ? heavy
+        ? async (...args: Args) => (await read.later(compiled.sql, bind(args).parameters)) as Row[]
+        : async (...args: Args) => read.now(compiled.sql, bind(args).parameters) as Row[]
       : async (...args: Args) => (await executor.executeQuery<Row>(bind(args))).rows;
 
   return Object.assign(runner(db), { in: runner });
 }
 
-/**
- * Runs a query built for one request (a filtered list's, whose shape depends on the filters given):
- * a SELECT goes to the database's reader when it has one, as compile-once SELECTs do, and with
- * `unbounded` (its answer's size has no bound) to a read worker.
- */
-export async function run<Row>(db: Executor, query: Query<Row>, { unbounded = false } = {}): Promise<Row[]> {
-  const compiled = compile(db, query);
-  const read = isSelect(compiled) ? readerOf(db) : undefined;
-  if (!read) return (await db.executeQuery(compiled)).rows;
-  return (unbounded ? await read.later(compiled.sql, compiled.parameters) : read.now(compiled.sql, compiled.parameters)) as Row[];
-}
-
-/**
- * The rows' `body` JSON (one JSON text per row) as one JSON array: on a SQLite file, assembled on a
- * read worker and handed over as bytes without a copy, so the thread that answers requests only sends
- * them; elsewhere, joined from the rows.
- */
-export async function runJsonArray<T>(db: Executor, query: Query<{ body: unknown }>): Promise<JsonText<T[]> | JsonBytes<T[]>> {
-  const compiled = compile(db, query);
-  const read = readerOf(db);
-  if (read) return read.laterJsonArray(compiled.sql, compiled.parameters);
-  return arrayJson<T>((await db.executeQuery(compiled)).rows);
+/** Runs a query built for one request (a filtered list's, whose shape depends on the filters given). */
+export async function run<Row>(executor: Executor, query: Query<Row>): Promise<Row[]> {
+  return (await executor.executeQuery(compile(executor, query))).rows;
 }

@@ -1,22 +1,15 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ReadAnswer, ReadRequest } from './read-worker.js';
 import { DatabaseUnavailable } from './unavailable.js';
+import { startWorkerThread } from './worker-thread.js';
 
 interface Pending {
   resolve(result: unknown[] | Uint8Array): void;
   reject(error: Error): void;
 }
 
-/**
- * Starts a read worker. Built, it is `read-worker.js` beside this file; run from the TypeScript
- * sources (tests, `npm run dev`), the worker registers tsx first, as its parent did.
- */
-function startWorker(file: string): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './read-worker.ts' : './read-worker.js', import.meta.url);
-  if (entry.pathname.endsWith('.js')) return new Worker(entry, { workerData: { file } });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: { file } });
-}
+/** Starts a read worker (`read-worker.ts`). */
+const startWorker = (file: string): Worker => startWorkerThread('read-worker', { file });
 
 /** How long closing waits for a worker still inside a statement (SQLite cannot be interrupted from here). */
 const CLOSE_WAIT_MS = 2000;

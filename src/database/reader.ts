@@ -15,17 +15,12 @@ export interface Reader {
 
 const READER_BUSY_TIMEOUT_MS = 100;
 
-const readers = new WeakMap<object, Reader>();
-
-/** The reader of a database (its Kysely instance), if it has one. */
-export const readerOf = (db: object): Reader | undefined => readers.get(db);
-
 /**
  * The reads of a SQLite file: a read-only connection of its own on this thread, and read workers
  * (`openReadWorkers`). WAL lets them read the last committed state while the writer works, so a read
  * never sees another request's unfinished transaction, and none queues behind the writer's connection.
  */
-export function openReader(db: object, file: string, workers: number, onQuery?: (event: QueryEvent) => void) {
+export function openReader(file: string, workers: number, onQuery?: (event: QueryEvent) => void) {
   const connection = new BetterSqlite3(file, { readonly: true });
   // In WAL mode a reader waits for no writer; only rare moments (another connection recovering the
   // WAL) make it wait at all, and then briefly, since it waits on the event loop.
@@ -36,7 +31,7 @@ export function openReader(db: object, file: string, workers: number, onQuery?: 
     onQuery?.({ sql, parameters, durationMs: performance.now() - started });
     return rows;
   };
-  readers.set(db, {
+  const reader: Reader = {
     now: (sql, parameters) => timed(sql, parameters, performance.now(), statements.prepare(sql).all(parameters as unknown[])),
     later: async (sql, parameters) => {
       const started = performance.now();
@@ -46,9 +41,10 @@ export function openReader(db: object, file: string, workers: number, onQuery?: 
       const started = performance.now();
       return timed(sql, parameters, started, await pool.readJsonArray(sql, parameters));
     },
-  });
+  };
   const ping = connection.prepare('SELECT 1');
   return {
+    reader,
     ping: () => void ping.get(),
     close: async () => {
       await pool.close();

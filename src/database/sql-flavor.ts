@@ -37,8 +37,7 @@ export interface SqlFlavor {
   bytewise(text: Value): Value;
 }
 
-const pairs = (entries: Record<string, Value>) =>
-  sql.join(Object.entries(entries).flatMap(([key, value]) => [sql.lit(key), value]));
+const pairs = (entries: Record<string, Value>) => sql.join(Object.entries(entries).flatMap(([key, value]) => [sql.lit(key), value]));
 
 const sqlite: SqlFlavor = {
   name: 'sqlite',
@@ -82,8 +81,7 @@ const firstJson = <T>(rows: { body: unknown }[]) => rows[0]?.body as JsonText<T>
 /** The rows' `body` JSON texts as one JSON array. */
 export const arrayJson = <T>(rows: { body: unknown }[]) => `[${rows.map((row) => row.body).join(',')}]` as JsonText<T[]>;
 
-const parseJson = <T>(text: JsonText<T> | undefined): T | undefined =>
-  text === undefined ? undefined : (JSON.parse(text) as T);
+const parseJson = <T>(text: JsonText<T> | undefined): T | undefined => (text === undefined ? undefined : (JSON.parse(text) as T));
 
 /**
  * One row's JSON read by id: as text to send, or parsed to use; by `executor` when given (a create

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseConnectionError, systemReason } from './connection-errors.js';
 
-const cannotOpen = (file: string, reason: string) =>
-  new DatabaseConnectionError(`the SQLite database ${file} cannot be opened: ${reason}`);
+const cannotOpen = (file: string, reason: string) => new DatabaseConnectionError(`the SQLite database ${file} cannot be opened: ${reason}`);
 
 /** The nearest of `folder` and its parents that exists, its kind, and the folders below it that do not, top first. */
 function existingAncestor(file: string, folder: string) {

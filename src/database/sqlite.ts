@@ -6,13 +6,14 @@ import { prepareSqliteFile } from './sqlite-file.js';
 import { cachingStatements } from './sqlite-statements.js';
 import { sqliteWriter } from './sqlite-writer.js';
 import { DatabaseUnavailable } from './unavailable.js';
+import { BACKSTOP_PAGES, walCheckpoints } from './wal-checkpoints.js';
 
 /** Below this much free space beside the file, the service says it is not ready for writes. */
 const MIN_FREE_BYTES = 16 * 1024 * 1024;
 
 /**
- * A SQLite file (or `:memory:`): WAL, foreign keys on, and a writer that never waits on the event
- * loop (see `sqliteWriter`). The reads of the latest committed state go through a read-only
+ * A SQLite file (or `:memory:`): WAL, copied back into the file by a worker thread (`walCheckpoints`),
+ * foreign keys on, and a writer that never waits on the event loop (see `sqliteWriter`). The reads of the latest committed state go through a read-only
  * connection of their own (`openReader`), which the caller opens once Kysely is there.
  */
 export function openSqlite(file: string, waitMs: number) {
@@ -23,8 +24,12 @@ export function openSqlite(file: string, waitMs: number) {
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');
   const folder = path.dirname(path.resolve(file));
+  const checkpoints = file === ':memory:' ? undefined : walCheckpoints(file);
+  if (checkpoints) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   return {
     dialect: sqliteWriter(raw, cachingStatements(raw), waitMs),
+    /** Stops the checkpoint worker (the writer's close then checkpoints what is left). */
+    close: async () => checkpoints?.close(),
     /** Takes the write lock and lets it go, and checks that the disk has room. */
     async writable<T>(db: Kysely<T>): Promise<void> {
       if (file !== ':memory:') {

@@ -5,7 +5,6 @@ import { Team } from '../teams/plain.js';
 import { Age, Hero } from './plain.js';
 
 export { Hero };
-export type Hero = Static<typeof Hero>;
 
 export const HeroWithTeams = Type.Object(
   {
@@ -16,16 +15,16 @@ export const HeroWithTeams = Type.Object(
 );
 export type HeroWithTeams = Static<typeof HeroWithTeams>;
 
-export const HeroCreate = Input({
-  name: Text,
-  secret_name: Text,
-  age: Type.Optional(Age),
-  teams: Type.Optional(Type.Array(LinkTo('team_id'), { maxItems: 100 })),
-}, 'HeroCreate');
+export const HeroCreate = Input(
+  {
+    name: Text,
+    secret_name: Text,
+    age: Type.Optional(Age),
+    teams: Type.Optional(Type.Array(LinkTo('team_id'), { maxItems: 100 })),
+  },
+  'HeroCreate',
+);
 export type HeroCreate = Static<typeof HeroCreate>;
 
-export const HeroUpdate = Input(
-  { name: Type.Optional(Text), secret_name: Type.Optional(Text), age: Type.Optional(Age) },
-  'HeroUpdate',
-);
+export const HeroUpdate = Input({ name: Type.Optional(Text), secret_name: Type.Optional(Text), age: Type.Optional(Age) }, 'HeroUpdate');
 export type HeroUpdate = Static<typeof HeroUpdate>;

@@ -27,9 +27,12 @@ declare module 'fastify' {
   }
 }
 
-/** Enough lists at once to keep every read worker (or a part of the pool) busy, and a queue a second long. */
+/**
+ * Enough lists at once to keep every read worker (or a part of the pool) busy, and a queue no longer
+ * than a second's work: 256 cheap pages (`page_size=20`) may wait, only a few of the heaviest.
+ */
 export const DEFAULT_LIMITS: AdmissionLimits = {
-  list: { concurrency: 4, queue: 16, waitMs: 1000 },
+  list: { concurrency: 4, queue: 256, waitMs: 1000 },
   other: { concurrency: 1024, queue: 0, waitMs: 0 },
 };
 
@@ -44,23 +47,38 @@ const overloaded = () => {
   return error;
 };
 
-/** One class's turns: a counter and a bounded queue of waiters, each with its own deadline. */
+/**
+ * The first guess of a turn's length, until turns have been timed: a slow one, so that a burst at the
+ * start queues no more than a few (a tenth of a second's turns), and cheap turns soon let more wait.
+ */
+const FIRST_TURN_MS = 100;
+/** How much the latest turn weighs in the average. */
+const RECENT = 0.2;
+
+/**
+ * One class's turns: a counter and a bounded queue of waiters, each with its own deadline. The queue
+ * takes a request only while its wait, judged by how long turns have lately taken, fits in `waitMs`:
+ * a request that would time out in the queue is refused at once instead.
+ */
 function gate(limits: ClassLimits) {
   let running = 0;
+  let turnMs = FIRST_TURN_MS;
   const waiting: { admit: () => void; refuse: () => void }[] = [];
-  const release = () => {
+  const releaser = (started: number) => () => {
+    turnMs += RECENT * (performance.now() - started - turnMs);
     running--;
     waiting.shift()?.admit();
   };
+  const expectedWaitMs = () => ((waiting.length + 1) * turnMs) / limits.concurrency;
   return {
     /** No turn free and no room in the queue: a request now would be refused. */
-    full: () => running >= limits.concurrency && waiting.length >= limits.queue,
+    full: () => running >= limits.concurrency && (waiting.length >= limits.queue || expectedWaitMs() > limits.waitMs),
     async enter(request: FastifyRequest): Promise<() => void> {
       if (running < limits.concurrency && waiting.length === 0) {
         running++;
-        return release;
+        return releaser(performance.now());
       }
-      if (waiting.length >= limits.queue) throw overloaded();
+      if (waiting.length >= limits.queue || expectedWaitMs() > limits.waitMs) throw overloaded();
       await new Promise<void>((resolve, reject) => {
         const entry = {
           admit: () => {
@@ -77,6 +95,7 @@ function gate(limits: ClassLimits) {
         const timer = setTimeout(entry.refuse, limits.waitMs);
         waiting.push(entry);
       });
+      const release = releaser(performance.now());
       // The client gave up while it waited: its turn goes to the next one, and no work is done for it.
       if (request.raw.destroyed) {
         release();
@@ -116,7 +135,11 @@ export function admissionControl(app: FastifyInstance, limits: AdmissionLimits) 
     const refuseEarly: onRequestHookHandler = (_request, reply, done) => {
       if (!turns.full()) return done();
       lastRefusal = Date.now();
-      void reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).type('application/json; charset=utf-8').send(AT_CAPACITY_BODY);
+      void reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .type('application/json; charset=utf-8')
+        .send(AT_CAPACITY_BODY);
     };
     route.onRequest = [...[route.onRequest ?? []].flat(), refuseEarly];
     const handler = route.handler;

@@ -37,7 +37,7 @@ export async function docs(app: FastifyInstance, { publicUrl }: DocsOptions = {}
         version: VERSION,
         description:
           'Stores, items and tags; heroes and teams: many-to-many data over REST. Every answer carries ' +
-          '`X-Request-Id` (the caller\'s when it sent a printable one of at most 128 characters, else a new UUID), ' +
+          "`X-Request-Id` (the caller's when it sent a printable one of at most 128 characters, else a new UUID), " +
           'which the service also writes on every log line about the request.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
@@ -54,7 +54,9 @@ export async function docs(app: FastifyInstance, { publicUrl }: DocsOptions = {}
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     transformObject: (generated) =>
-      finishDocument((generated as unknown as { openapiObject: OpenApiDocument }).openapiObject) as unknown as ReturnType<SwaggerTransformObject>,
+      finishDocument(
+        (generated as unknown as { openapiObject: OpenApiDocument }).openapiObject,
+      ) as unknown as ReturnType<SwaggerTransformObject>,
   });
   const served = (document: unknown, request: FastifyRequest) => withServers(document as OpenApiDocument, request, publicUrl);
   for (const routePrefix of ['/docs', '/swagger-ui']) {

@@ -38,20 +38,31 @@ export function health(app: FastifyInstance, { database, shedding }: HealthOptio
   });
   const config = { cost: 'free' as const };
 
-  app.get('/health', { config, schema: schema('getHealth', 'Whether the service and its database answer', 'The service and its database answer.') }, async (request) => {
-    await check(request.log, 'the database is not answering', database.ping);
-    return OK;
-  });
+  app.get(
+    '/health',
+    { config, schema: schema('getHealth', 'Whether the service and its database answer', 'The service and its database answer.') },
+    async (request) => {
+      await check(request.log, 'the database is not answering', database.ping);
+      return OK;
+    },
+  );
 
-  app.get('/health/live', { config, schema: schema('getLiveness', 'Whether the process answers (liveness)', 'The process answers.') }, async () => OK);
+  app.get(
+    '/health/live',
+    { config, schema: schema('getLiveness', 'Whether the process answers (liveness)', 'The process answers.') },
+    async () => OK,
+  );
 
   app.get(
     '/health/ready',
-    { config, schema: schema(
+    {
+      config,
+      schema: schema(
         'getReadiness',
         'Whether the service should get traffic: the database answers and takes writes, no load is shed (readiness)',
         'The service is ready for traffic.',
-      ) },
+      ),
+    },
     async (request) => {
       if (shedding()) throw new HttpError(503, 'The service is shedding load.');
       await check(request.log, 'the database is not answering', database.ping);

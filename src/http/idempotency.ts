@@ -86,8 +86,7 @@ export function idempotency(database: Database, secret: Uint8Array): Idempotent 
         if (await keys.claim(trx, name, print, now, expiredBefore)) {
           const answer = await create(trx);
           // Serialized once, by the route's schema for this status: the replay sends the very same text.
-          const body =
-            typeof answer.body === 'string' ? answer.body : (reply.code(answer.status).serialize(answer.body) as string);
+          const body = typeof answer.body === 'string' ? answer.body : (reply.code(answer.status).serialize(answer.body) as string);
           await keys.answer(trx, name, answer.status, body);
           return { status: answer.status, body, replayed: false };
         }

@@ -2,7 +2,7 @@ import { acceptedInput, type Schema } from './coerce.js';
 import { ERROR_ANSWERS } from './error-responses.js';
 
 /** A part of the JSON document. */
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 interface Operation {
   operationId?: string;
@@ -38,7 +38,8 @@ function nameBody(document: OpenApiDocument, where: string, body: NonNullable<Op
   if (!media) return;
   const name = media.schema.title as string | undefined;
   if (!name) throw new Error(`${where}: the request body's schema has no title to name it by`);
-  const resolve = (ref: string) => (ref.startsWith(COMPONENTS) ? (document.components.schemas[ref.slice(COMPONENTS.length)] as Schema) : undefined);
+  const resolve = (ref: string) =>
+    ref.startsWith(COMPONENTS) ? (document.components.schemas[ref.slice(COMPONENTS.length)] as Schema) : undefined;
   const accepted = acceptedInput(media.schema, resolve);
   const existing = document.components.schemas[name];
   if (existing && JSON.stringify(existing) !== JSON.stringify(accepted)) throw new Error(`${where}: two request bodies are named ${name}`);

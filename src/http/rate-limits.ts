@@ -19,8 +19,9 @@ type Callback = (error: Error | null, hits: Hits | null) => void;
  * adds one, and returns the count and the window's end. Instances read the time from their own clocks,
  * as they already do for token expiry: keep them in sync (NTP).
  */
-export function databaseRateLimits({ db }: Database) {
-  const hit = prepared(db, (key: string, now: number, resetsAt: number) =>
+export function databaseRateLimits(database: Database) {
+  const { db } = database;
+  const hit = prepared(database, (key: string, now: number, resetsAt: number) =>
     db
       .insertInto('rate_limits')
       .values({ key, hits: 1, resets_at: resetsAt })
@@ -28,14 +29,19 @@ export function databaseRateLimits({ db }: Database) {
         conflict.column('key').doUpdateSet((eb) => {
           const ended = eb('rate_limits.resets_at', '<=', now);
           return {
-            hits: eb.case().when(ended).then(eb.lit(1)).else(eb('rate_limits.hits', '+', eb.lit(1))).end(),
+            hits: eb
+              .case()
+              .when(ended)
+              .then(eb.lit(1))
+              .else(eb('rate_limits.hits', '+', eb.lit(1)))
+              .end(),
             resets_at: eb.case().when(ended).then(eb.ref('excluded.resets_at')).else(eb.ref('rate_limits.resets_at')).end(),
           };
         }),
       )
       .returning(['hits', 'resets_at']),
   );
-  const purge = prepared(db, (now: number) => db.deleteFrom('rate_limits').where('resets_at', '<=', now));
+  const purge = prepared(database, (now: number) => db.deleteFrom('rate_limits').where('resets_at', '<=', now));
 
   /** `@fastify/rate-limit`'s store interface: one per route (`child`), keyed by client address. */
   class Store {

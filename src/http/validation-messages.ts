@@ -28,7 +28,10 @@ function lengthMessage(schema: { minLength?: number; maxLength?: number }): stri
 
 /** Where an error belongs and what it says, in marshmallow's words so that existing clients read them. */
 function describe(error: ErrorObject): { path: string[]; message: string } {
-  const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const parent = (error.parentSchema ?? {}) as Record<string, number | undefined>;
   switch (error.keyword) {
     case 'required':
@@ -82,11 +85,17 @@ export function toFieldMessages(errors: ErrorObject[]): Messages {
     let node = out;
     for (const key of keys.slice(0, -1)) {
       const next = node[key];
-      node = next && !Array.isArray(next) ? next : (node[key] = record());
+      if (next && !Array.isArray(next)) node = next;
+      else {
+        const child = record();
+        node[key] = child;
+        node = child;
+      }
     }
     const last = keys[keys.length - 1] as string;
     const list = node[last];
-    const messages = Array.isArray(list) ? list : (node[last] = []);
+    const messages: string[] = Array.isArray(list) ? list : [];
+    node[last] = messages;
     if (!messages.includes(message)) messages.push(message);
   }
   return out;

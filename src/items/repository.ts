@@ -30,19 +30,19 @@ export function itemRepository(database: Database) {
   const selectItems = () =>
     db.selectFrom('items as i').innerJoin('stores as s', 's.id', 'i.store_id').select(flavor.text(itemJson).as('body'));
 
-  const byId = prepared(db, (id: number) => selectItems().where('i.id', '=', id));
-  const insert = prepared(db, (name: string, price: number, storeId: number) =>
+  const byId = prepared(database, (id: number) => selectItems().where('i.id', '=', id));
+  const insert = prepared(database, (name: string, price: number, storeId: number) =>
     db.insertInto('items').values({ name, price, store_id: storeId }).returning('id'),
   );
   // A field left out is bound as NULL and keeps its value: one statement serves every partial update.
-  const update = prepared(db, (id: number, name: string | null, price: number | null) =>
+  const update = prepared(database, (id: number, name: string | null, price: number | null) =>
     db
       .updateTable('items')
       .set({ name: sql`coalesce(${name}, name)`, price: sql`coalesce(${price}, price)` })
       .where('id', '=', id)
       .returning('id'),
   );
-  const remove = prepared(db, (id: number) => db.deleteFrom('items').where('id', '=', id).returning('id'));
+  const remove = prepared(database, (id: number) => db.deleteFrom('items').where('id', '=', id).returning('id'));
 
   const { json, get } = jsonById<Item>(byId);
   const plain = plainList<Static<typeof PlainItem>>(database, itemList);
@@ -50,10 +50,18 @@ export function itemRepository(database: Database) {
   return {
     json,
     get,
+    /** The row's JSON text as a scalar subquery, to read within another statement (NULL when there is no such row). */
+    jsonOf: (id: unknown) => sql<string | null>`(${selectItems().where(sql<boolean>`i.id = ${id}`)})`,
     /** A page of items and their filtered total; the page's ids first, so JSON is built for those rows only. */
     list(page: Page, filters: ListFilters) {
       const query = listSql(flavor, itemList, filters);
-      return readList<Item>(db, selectItems().where(sql<boolean>`i.id IN ${query.ids(page)}`).orderBy(query.order('i')), query.count);
+      return readList<Item>(
+        database,
+        selectItems()
+          .where(sql<boolean>`i.id IN ${query.ids(page)}`)
+          .orderBy(query.order('i')),
+        query.count,
+      );
     },
     /** A store's items, plain. */
     ofStore: (storeId: number, page: Page, filters: ListFilters) =>

@@ -90,7 +90,15 @@ export async function itemRoutes(app: App, { items, owners, idempotent }: Deps) 
 
   app.get(
     '/item/:item_id',
-    { schema: { operationId: 'getItem', tags, summary: 'Get an item', params: ItemParams, response: { 200: described(ref(Item), 'The item.') } } },
+    {
+      schema: {
+        operationId: 'getItem',
+        tags,
+        summary: 'Get an item',
+        params: ItemParams,
+        response: { 200: described(ref(Item), 'The item.') },
+      },
+    },
     async (request, reply) => sendJson(reply, found(await items.json(request.params.item_id), 'Item not found.')),
   );
 

@@ -4,10 +4,7 @@ import { PlainStore } from '../stores/plain.js';
 import { PlainTag } from '../tags/plain.js';
 import { PlainItem, Price } from './plain.js';
 
-export const Item = Type.Object(
-  { ...PlainItem.properties, store: ref(PlainStore), tags: Type.Array(ref(PlainTag)) },
-  { $id: 'Item' },
-);
+export const Item = Type.Object({ ...PlainItem.properties, store: ref(PlainStore), tags: Type.Array(ref(PlainTag)) }, { $id: 'Item' });
 export type Item = Static<typeof Item>;
 
 export const ItemCreate = Input({ name: Name, price: Price, store_id: Id }, 'ItemCreate');

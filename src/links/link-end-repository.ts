@@ -47,9 +47,12 @@ export function linkEndRepository<Plain, WithNested, M extends LinkModel = LinkM
       }),
     ),
   });
-  const byId = prepared(db, (id: number) => sql<{ body: unknown }>`SELECT ${flavor.text(withNested)} AS body FROM ${table} r WHERE r.id = ${id}`);
-  const plainById = prepared(db, (id: number) => sql<Plain>`SELECT ${selected} FROM ${table} WHERE id = ${id}`);
-  const remove = prepared(db, (id: number) => sql<{ id: number }>`DELETE FROM ${table} WHERE id = ${id} RETURNING id`);
+  const byId = prepared(
+    database,
+    (id: number) => sql<{ body: unknown }>`SELECT ${flavor.text(withNested)} AS body FROM ${table} r WHERE r.id = ${id}`,
+  );
+  const plainById = prepared(database, (id: number) => sql<Plain>`SELECT ${selected} FROM ${table} WHERE id = ${id}`);
+  const remove = prepared(database, (id: number) => sql<{ id: number }>`DELETE FROM ${table} WHERE id = ${id} RETURNING id`);
   const plain = plainList<Plain>(database, spec.list);
 
   const { json, get } = jsonById<WithNested>(byId);
@@ -67,7 +70,9 @@ export function linkEndRepository<Plain, WithNested, M extends LinkModel = LinkM
       const names = Object.keys(values);
       const make = async (trx: Executor) => {
         const into = sql`${table} (${sql.join(names.map((c) => sql.ref(c)))})`;
-        const inserted = await sql<{ id: number }>`INSERT INTO ${into} VALUES (${sql.join(names.map((c) => values[c]))}) RETURNING id`.execute(trx);
+        const inserted = await sql<{
+          id: number;
+        }>`INSERT INTO ${into} VALUES (${sql.join(names.map((c) => values[c]))}) RETURNING id`.execute(trx);
         const { id } = inserted.rows[0]!;
         await spec.link.attach(trx, spec.side, id, links);
         return id;

@@ -17,10 +17,8 @@ export function linkEnds(database: Database, model: LinkModel, lists: Record<Sid
     model,
     lists,
     /** The rows of the other end linked to `id` of `from`; `found` is false when that row does not exist. */
-    list: (from: Side, id: number, page: Page, filters: ListFilters) =>
-      plain[otherSide(from)](page, filters, { link: model, from, id }),
-    set: (from: Side, id: number, targets: LinkTarget[], allow: (change: LinkChange) => void) =>
-      setter.set(from, id, targets, allow),
+    list: (from: Side, id: number, page: Page, filters: ListFilters) => plain[otherSide(from)](page, filters, { link: model, from, id }),
+    set: (from: Side, id: number, targets: LinkTarget[], allow: (change: LinkChange) => void) => setter.set(from, id, targets, allow),
   };
 }
 

@@ -22,14 +22,25 @@ export interface LinkEnd {
  * table whose primary key is the pair of ids, with foreign keys to both ends (made by the pair's
  * migration). `fields` are what the link itself carries (`is_training`), each with a default. With
  * `scope`, the link table also carries that column of both ends, and composite foreign keys make a link
- * between rows with different values impossible (items and tags of different stores).
+ * between rows with different values impossible (items and tags of different stores); with `owner` as
+ * well, only the owner of the scope's row (or an admin) may link and unlink.
  */
 export interface LinkModel {
   table: string;
   left: LinkEnd;
   right: LinkEnd;
   scope?: string;
+  owner?: LinkOwner;
   fields?: TObject;
+}
+
+/**
+ * Who may change a pair's links: the user named by `column` of the `table` row that the scope column
+ * points to (a store's `owner_id`), or an admin.
+ */
+export interface LinkOwner {
+  table: string;
+  column: string;
 }
 
 export type Side = 'left' | 'right';
@@ -52,6 +63,7 @@ export interface LinkDeclaration<
   left: { table: LeftTable; column: LeftColumn; name: string; singular: string };
   right: { table: RightTable; column: RightColumn; name: string; singular: string };
   scope?: ColumnOf<DB, LinkTable> & ColumnOf<DB, LeftTable> & ColumnOf<DB, RightTable>;
+  owner?: { [T in EndTable<DB>]: { table: T; column: ColumnOf<DB, T> } }[EndTable<DB>];
   fields?: keyof Fields extends ColumnOf<DB, LinkTable> ? TObject<Fields> : never;
 }
 

@@ -14,7 +14,7 @@ import type { LinkEnds } from './link-ends.js';
 import { endNoun, otherSide, pairNoun, plainFields, type LinkModel, type LinkRowOf, type Side } from './link-model.js';
 import type { LinkChange } from './link-set.js';
 import { setBody } from './set-body.js';
-import type { LinkRefusal, LinkService } from './link-service.js';
+import type { Extras, LinkOptions, LinkRefusal, LinkService } from './link-service.js';
 
 /** The pair named by a link path: the left end's id and the right end's. */
 export interface LinkIds {
@@ -26,13 +26,14 @@ interface Answer<Result> {
   summary: string;
   response: TSchema;
   /**
-   * The answer's body: an object, or JSON text the database wrote (sent as it is); read by `executor`
-   * when given (a link's answer, read in the transaction that makes the link).
+   * What the answer needs besides the link row, read with the outcome (the tag's JSON, say): SQL of
+   * the pair's ids, so that the whole request stays within two statements.
    */
-  send(ids: LinkIds, result: Result, executor?: Executor): unknown;
-  /** Who may: the token the verb needs, and a check of the caller's right to these two rows. */
+  extras?: Extras;
+  /** The answer's body: an object, or JSON text the database wrote (sent as it is). */
+  send(ids: LinkIds, result: Result, extras: Record<string, unknown>): unknown;
+  /** Who may: the token the verb needs. A pair with an `owner` also checks the caller's right to the rows. */
   auth?: AuthRequirement;
-  authorize?(caller: Principal, ids: LinkIds): Promise<void>;
 }
 
 /**
@@ -56,7 +57,7 @@ export interface EndRoutes {
  * and `:<right column>`), the refusal messages, and for each verb offered what it answers; then each
  * end's collection of the other (`ends`), listed with `paging`'s parameters. The status codes and the
  * checks are the mechanism's: 201/200 for a new/existing link, 404 for a missing end or link, 400 for
- * ends of different scopes. So are the operations' names, from the declaration's nouns: `linkItemTag`,
+ * ends of different scopes, 403 for a caller who does not own them (a pair with an `owner`). So are the operations' names, from the declaration's nouns: `linkItemTag`,
  * `getTeamHero`, `updateHeroTeam`, `unlinkItemTag` (the end named first in the path first), and
  * `listItemTags`, `setItemTags` for an end's collection. Linking is a create: it takes an `Idempotency-Key`.
  */
@@ -67,7 +68,7 @@ export interface LinkRoutesSpec<Row> {
   link?: Answer<Row> & { body?: TSchema };
   read?: Answer<Row>;
   update?: Answer<Row> & { body: TSchema };
-  unlink?: Answer<true>;
+  unlink?: Answer<Row>;
   paging: TObject;
   ends: Partial<Record<Side, EndRoutes>>;
 }
@@ -75,7 +76,7 @@ export interface LinkRoutesSpec<Row> {
 const answer = (reply: FastifyReply, status: number, body: unknown) =>
   typeof body === 'string' ? sendJson(reply, body, status) : reply.code(status).send(body);
 
-const STATUS: Record<LinkRefusal, number> = { no_left: 404, no_right: 404, not_linked: 404, other_scope: 400 };
+const STATUS: Record<LinkRefusal, number> = { no_left: 404, no_right: 404, not_linked: 404, other_scope: 400, forbidden: 403 };
 
 interface Deps<M extends LinkModel> {
   service: LinkService<M>;
@@ -87,12 +88,18 @@ interface Deps<M extends LinkModel> {
 export async function linkRoutes<M extends LinkModel>(app: App, { service, ends, spec, idempotent }: Deps<M>) {
   const { left, right } = service.model;
   const params = IdParams(left.column, right.column);
-  const idsOf = (p: Record<string, number>): LinkIds => ({ left: p[left.column]!, right: p[right.column]! });
   const refuse = (refusal: LinkRefusal) => new HttpError(STATUS[refusal], spec.refusals[refusal]);
   /** The operation's name: the verb, then the pair as the path names it (`linkItemTag`, `linkTeamHero`). */
   const operationId = (verb: string, url: string) =>
     verb + pairNoun(service.model, url.indexOf(`:${left.column}`) < url.indexOf(`:${right.column}`) ? 'left' : 'right');
-  const options = (verb: string, url: string, answer: Answer<never>, codes: Record<number, TSchema>, body?: TSchema, headers?: TSchema) => ({
+  const options = (
+    verb: string,
+    url: string,
+    answer: Answer<never>,
+    codes: Record<number, TSchema>,
+    body?: TSchema,
+    headers?: TSchema,
+  ) => ({
     config: { auth: answer.auth } as FastifyContextConfig,
     schema: {
       operationId: operationId(verb, url),
@@ -103,15 +110,22 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
       ...(body ? { body } : {}),
       response: {
         ...codes,
-        ...errors(...(spec.refusals.other_scope ? [400] : []), ...(answer.authorize ? [403] : [])),
+        ...errors(...(spec.refusals.other_scope ? [400] : []), ...(spec.refusals.forbidden && answer.auth ? [403] : [])),
       },
     },
   });
-  /** The ids of the request, once the caller has been allowed to touch them. */
-  const allowed = async (answer: Answer<never>, request: FastifyRequest) => {
-    const ids = idsOf(request.params as Record<string, number>);
-    if (answer.authorize) await answer.authorize(principal(request), ids);
-    return ids;
+  const idsOf = (request: FastifyRequest): LinkIds => {
+    const p = request.params as Record<string, number>;
+    return { left: p[left.column]!, right: p[right.column]! };
+  };
+  /** How an operation runs: as its caller, reading what its answer needs with the outcome (compiled once). */
+  const optionsOf = (answer: Answer<never>) => {
+    const outcome = service.outcome(answer.extras);
+    return (request: FastifyRequest, executor?: Executor): LinkOptions => ({
+      caller: request.principal,
+      outcome,
+      ...(executor ? { executor } : {}),
+    });
   };
 
   const [one, other] = [left.singular, right.singular];
@@ -122,40 +136,44 @@ export async function linkRoutes<M extends LinkModel>(app: App, { service, ends,
         200: described(link.response, `The ${one} and the ${other} were linked already: nothing changed.`),
         201: described(link.response, `The ${one} and the ${other} are linked now.`),
       };
+      const as = optionsOf(link);
       app.post(url, options('link', url, link, response, link.body, IdempotencyHeaders), async (request, reply) => {
-        const ids = await allowed(link, request);
+        const ids = idsOf(request);
         return idempotent(request, reply, async (executor) => {
-          const result = await service.link(ids.left, ids.right, (request.body ?? {}) as Record<string, unknown>, executor);
+          const values = (request.body ?? {}) as Record<string, unknown>;
+          const result = await service.link(ids.left, ids.right, values, as(request, executor));
           if (typeof result === 'string') throw refuse(result);
-          return { status: result.created ? 201 : 200, body: await link.send(ids, result.row, executor) };
+          return { status: result.created ? 201 : 200, body: link.send(ids, result.row, result.extras) };
         });
       });
     }
     if (read) {
       const response = { 200: described(read.response, `The link of the ${one} and the ${other}.`) };
       app.get(url, options('get', url, read, response), async (request, reply) => {
-        const ids = await allowed(read, request);
+        const ids = idsOf(request);
         const result = await service.get(ids.left, ids.right);
         if (typeof result === 'string') throw refuse(result);
-        return answer(reply, 200, await read.send(ids, result));
+        return answer(reply, 200, read.send(ids, result, {}));
       });
     }
     if (update) {
       const response = { 200: described(update.response, `The link, with the fields given changed.`) };
+      const as = optionsOf(update);
       app.patch(url, options('update', url, update, response, update.body), async (request, reply) => {
-        const ids = await allowed(update, request);
-        const result = await service.update(ids.left, ids.right, request.body as Record<string, unknown>);
+        const ids = idsOf(request);
+        const result = await service.update(ids.left, ids.right, request.body as Record<string, unknown>, as(request));
         if (typeof result === 'string') throw refuse(result);
-        return answer(reply, 200, await update.send(ids, result));
+        return answer(reply, 200, update.send(ids, result.row, result.extras));
       });
     }
     if (unlink) {
       const response = { 200: described(unlink.response, `The ${one} and the ${other} are not linked any more.`) };
+      const as = optionsOf(unlink);
       app.delete(url, options('unlink', url, unlink, response), async (request, reply) => {
-        const ids = await allowed(unlink, request);
-        const result = await service.unlink(ids.left, ids.right);
+        const ids = idsOf(request);
+        const result = await service.unlink(ids.left, ids.right, as(request));
         if (typeof result === 'string') throw refuse(result);
-        return answer(reply, 200, await unlink.send(ids, result));
+        return answer(reply, 200, unlink.send(ids, result.row, result.extras));
       });
     }
   }

@@ -26,8 +26,8 @@ const ATTEMPTS = 3;
 /**
  * Makes the links of row `id` of one end exactly `targets`, for any declared pair, in one transaction:
  * links that stay keep their row (and their fields unless new values are given), and only the
- * difference is written. The row is locked first (FOR UPDATE on PostgreSQL; on SQLite a write that
- * takes the database's one write lock), so two sets of one row run one after the other and the last
+ * difference is written. The row is locked first (FOR UPDATE on PostgreSQL; on SQLite the transaction's
+ * BEGIN IMMEDIATE has taken the database's one write lock already), so two sets of one row run one after the other and the last
  * one wins whole. Five statements at most, whatever the number of links: each list of ids or rows is
  * one JSON or array parameter.
  */
@@ -54,7 +54,7 @@ export function linkSetter({ db, flavor }: Database, model: LinkModel) {
       const lock =
         flavor.name === 'postgres'
           ? sql<{ scope?: unknown }>`SELECT id${scopeColumn} FROM ${sql.table(near.table)} WHERE id = ${id} FOR UPDATE`
-          : sql<{ scope?: unknown }>`UPDATE ${sql.table(near.table)} SET id = id WHERE id = ${id} RETURNING id${scopeColumn}`;
+          : sql<{ scope?: unknown }>`SELECT id${scopeColumn} FROM ${sql.table(near.table)} WHERE id = ${id}`;
       const [parent] = await run(trx, lock);
       if (!parent) return from === 'left' ? 'no_left' : 'no_right';
 
@@ -63,8 +63,11 @@ export function linkSetter({ db, flavor }: Database, model: LinkModel) {
         run(trx, sql<Values>`SELECT * FROM ${table} WHERE ${nearRef} = ${id}`),
         ids.length === 0
           ? []
-          : run(trx, sql<{ id: number; scope?: unknown }>`SELECT id${scopeColumn} FROM ${sql.table(far.table)}
-              WHERE ${flavor.inIds(sql.ref('id'), ids)}`),
+          : run(
+              trx,
+              sql<{ id: number; scope?: unknown }>`SELECT id${scopeColumn} FROM ${sql.table(far.table)}
+              WHERE ${flavor.inIds(sql.ref('id'), ids)}`,
+            ),
       ]);
       if (others.length < ids.length) return from === 'left' ? 'no_right' : 'no_left';
       if (scope && others.some((other) => other.scope !== parent.scope)) return 'other_scope';
@@ -101,19 +104,26 @@ export function linkSetter({ db, flavor }: Database, model: LinkModel) {
       const columns = Object.keys(rows[0]!);
       // A link made meanwhile by a single-link request is already what the set wants. (SQLite needs the
       // WHERE to tell the upsert from the SELECT.)
-      await run(trx, sql`INSERT INTO ${table} (${sql.join(columns.map((c) => sql.ref(c)))})
+      await run(
+        trx,
+        sql`INSERT INTO ${table} (${sql.join(columns.map((c) => sql.ref(c)))})
         SELECT * FROM ${flavor.rows(model.table, columns, rows)} n WHERE true
-        ON CONFLICT (${sql.ref(model.left.column)}, ${sql.ref(model.right.column)}) DO NOTHING`);
+        ON CONFLICT (${sql.ref(model.left.column)}, ${sql.ref(model.right.column)}) DO NOTHING`,
+      );
     }
     if (change.updated.length > 0) {
       // Fields the body leaves out are NULL here and keep their value (link fields are never NULL).
-      const given = (t: LinkTarget) => Object.fromEntries(fields.map(([key]) => [key, t.values[key] === undefined ? null : bound(t.values)[key]]));
+      const given = (t: LinkTarget) =>
+        Object.fromEntries(fields.map(([key]) => [key, t.values[key] === undefined ? null : bound(t.values)[key]]));
       const rows = rowsOf(change.updated, given);
       const columns = [near, far, ...fields.map(([key]) => key)];
-      await run(trx, sql`UPDATE ${table}
+      await run(
+        trx,
+        sql`UPDATE ${table}
         SET ${sql.join(fields.map(([key]) => sql`${sql.ref(key)} = coalesce(u.${sql.ref(key)}, ${table}.${sql.ref(key)})`))}
         FROM ${flavor.rows(model.table, columns, rows)} u
-        WHERE ${table}.${sql.ref(near)} = u.${sql.ref(near)} AND ${table}.${sql.ref(far)} = u.${sql.ref(far)}`);
+        WHERE ${table}.${sql.ref(near)} = u.${sql.ref(near)} AND ${table}.${sql.ref(far)} = u.${sql.ref(far)}`,
+      );
     }
   }
 

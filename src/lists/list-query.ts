@@ -113,7 +113,14 @@ export function listQuery<Paging extends TObject>(spec: ListSpec, { paging, topL
     {
       ...paging.properties,
       ...(named
-        ? { q: Type.Optional(Type.String({ maxLength: 255, description: 'Only rows whose `name` contains this text, ignoring case (`%` and `_` are plain characters).' })) }
+        ? {
+            q: Type.Optional(
+              Type.String({
+                maxLength: 255,
+                description: 'Only rows whose `name` contains this text, ignoring case (`%` and `_` are plain characters).',
+              }),
+            ),
+          }
         : {}),
       ...Object.fromEntries(
         (spec.bounds ?? []).flatMap((column) => [
@@ -122,7 +129,12 @@ export function listQuery<Paging extends TObject>(spec: ListSpec, { paging, topL
         ]),
       ),
       ...(topLevel
-        ? Object.fromEntries((spec.equals ?? []).map((column) => [column, Type.Optional({ ...Id, description: `Only rows whose \`${column}\` is this id.` })]))
+        ? Object.fromEntries(
+            (spec.equals ?? []).map((column) => [
+              column,
+              Type.Optional({ ...Id, description: `Only rows whose \`${column}\` is this id.` }),
+            ]),
+          )
         : {}),
       ...Object.fromEntries(
         linkParams.map(({ name, mode, other }) => [
@@ -177,7 +189,12 @@ export function listQuery<Paging extends TObject>(spec: ListSpec, { paging, topL
         const descending = field.startsWith('-');
         const key = sortKeys.get(descending ? field.slice(1) : field);
         if (key) filters.sort.push({ ...key, descending });
-        else (errors.sort ??= []).push(field === '' || field === '-' ? 'Not a valid sort: fields separated by commas.' : `Unknown sort field: ${field}.`);
+        else {
+          errors.sort ??= [];
+          errors.sort.push(
+            field === '' || field === '-' ? 'Not a valid sort: fields separated by commas.' : `Unknown sort field: ${field}.`,
+          );
+        }
       }
     }
     if (Object.keys(errors).length > 0) throw invalid(errors);

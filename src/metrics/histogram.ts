@@ -6,7 +6,7 @@ interface Series {
   count: number;
 }
 
-/** A metric as prom-client's registry reads it (`registerMetric`): what `get()` gives its text format. */
+/** A metric as prom-client's registry reads it (`registerMetric`), and as its cluster aggregation sums it (`aggregator`). */
 interface Exported {
   name: string;
   help: string;

@@ -9,6 +9,8 @@ export interface MetricsOptions {
   token?: string;
   /** The database's pool counts, where it has a pool (PostgreSQL). */
   poolCounts?: () => PoolCounts;
+  /** What a scrape answers: this process's metrics unless given (a worker of `--workers` answers all workers'). */
+  scrape?: () => Promise<string>;
 }
 
 const bearer = (header: string | undefined) => /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
@@ -24,7 +26,8 @@ function sameToken(given: string, expected: string): boolean {
  * pattern (`(unmatched)` for URLs no route serves, so a scan of random URLs adds no series). Only
  * registered when metrics are on (METRICS=1): they are for the operator, not the API's users.
  */
-export function metricsEndpoint(app: FastifyInstance, { metrics, token, poolCounts }: MetricsOptions): void {
+export function metricsEndpoint(app: FastifyInstance, { metrics, token, poolCounts, scrape }: MetricsOptions): void {
+  const text = scrape ?? (() => metrics.registry.metrics());
   if (poolCounts) metrics.watchPool(poolCounts);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.request(request.method, request.routeOptions.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
@@ -36,6 +39,6 @@ export function metricsEndpoint(app: FastifyInstance, { metrics, token, poolCoun
       error.headers = { 'www-authenticate': 'Bearer' };
       throw error;
     }
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    return reply.type(metrics.registry.contentType).send(await text());
   });
 }

@@ -6,12 +6,13 @@ export type Owner = { ownerId: number | null } | undefined;
 
 export type Ownership = ReturnType<typeof ownership>;
 
-export function ownership({ db }: Database) {
-  const ofStore = prepared(db, (id: number) => db.selectFrom('stores').select('owner_id').where('id', '=', id));
-  const ofItem = prepared(db, (id: number) =>
+export function ownership(database: Database) {
+  const { db } = database;
+  const ofStore = prepared(database, (id: number) => db.selectFrom('stores').select('owner_id').where('id', '=', id));
+  const ofItem = prepared(database, (id: number) =>
     db.selectFrom('items as i').innerJoin('stores as s', 's.id', 'i.store_id').select('s.owner_id').where('i.id', '=', id),
   );
-  const ofTag = prepared(db, (id: number) =>
+  const ofTag = prepared(database, (id: number) =>
     db.selectFrom('tags as t').innerJoin('stores as s', 's.id', 't.store_id').select('s.owner_id').where('t.id', '=', id),
   );
   const owner = (rows: { owner_id: number | null }[]): Owner => rows[0] && { ownerId: rows[0].owner_id };

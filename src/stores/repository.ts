@@ -16,7 +16,8 @@ import type { Store } from './schemas.js';
 
 export type StoreRepository = ReturnType<typeof storeRepository>;
 
-export function storeRepository({ db, flavor }: Database) {
+export function storeRepository(database: Database) {
+  const { db, flavor } = database;
   const storeJson = flavor.object({
     ...columnsOf(PlainStore, 's'),
     items: flavor.embed(jsonList(flavor, 'items', 'i', sql`i.store_id = s.id`, columnsOf(PlainItem, 'i'))),
@@ -24,8 +25,8 @@ export function storeRepository({ db, flavor }: Database) {
   });
   const selectStores = () => db.selectFrom('stores as s').select(flavor.text(storeJson).as('body'));
 
-  const byId = prepared(db, (id: number) => selectStores().where('s.id', '=', id));
-  const insert = prepared(db, (name: string, ownerId: number) =>
+  const byId = prepared(database, (id: number) => selectStores().where('s.id', '=', id));
+  const insert = prepared(database, (name: string, ownerId: number) =>
     db.insertInto('stores').values({ name, owner_id: ownerId }).returning('id'),
   );
   // Locking the store, then its items, then its tags makes a concurrent create of an item or tag (whose
@@ -33,13 +34,13 @@ export function storeRepository({ db, flavor }: Database) {
   // delete (PostgreSQL; SQLite runs one writer at a time), so no link can appear between removing the
   // links and the rows. Links take their locks in this order too, so the two cannot deadlock.
   const lock = (table: 'stores' | 'items' | 'tags', column: 'id' | 'store_id') =>
-    prepared(db, (id: number) => {
+    prepared(database, (id: number) => {
       const query = db.selectFrom(table).select('id').where(column, '=', id);
       return flavor.name === 'postgres' ? query.forUpdate() : query;
     });
   const locks = [lock('stores', 'id'), lock('items', 'store_id'), lock('tags', 'store_id')];
-  const removeLinks = prepared(db, (storeId: number) => db.deleteFrom('items_tags').where('store_id', '=', storeId));
-  const remove = prepared(db, (id: number) => db.deleteFrom('stores').where('id', '=', id).returning('id'));
+  const removeLinks = prepared(database, (storeId: number) => db.deleteFrom('items_tags').where('store_id', '=', storeId));
+  const remove = prepared(database, (id: number) => db.deleteFrom('stores').where('id', '=', id).returning('id'));
 
   const { json, get } = jsonById<Store>(byId);
 
@@ -49,7 +50,13 @@ export function storeRepository({ db, flavor }: Database) {
     /** A page of stores and their filtered total; the page's ids first, so JSON is built for those rows only. */
     list(page: Page, filters: ListFilters) {
       const query = listSql(flavor, storeList, filters);
-      return readList<Store>(db, selectStores().where(sql<boolean>`s.id IN ${query.ids(page)}`).orderBy(query.order('s')), query.count);
+      return readList<Store>(
+        database,
+        selectStores()
+          .where(sql<boolean>`s.id IN ${query.ids(page)}`)
+          .orderBy(query.order('s')),
+        query.count,
+      );
     },
     /**
      * The new store; 'duplicate' when the name is taken, 'no_owner' when the owner does not exist. Run

@@ -68,7 +68,15 @@ export async function storeRoutes(app: App, { stores, owners, idempotent }: Deps
 
   app.get(
     '/store/:store_id',
-    { schema: { operationId: 'getStore', tags, summary: 'Get a store', params: StoreParams, response: { 200: described(ref(Store), 'The store.') } } },
+    {
+      schema: {
+        operationId: 'getStore',
+        tags,
+        summary: 'Get a store',
+        params: StoreParams,
+        response: { 200: described(ref(Store), 'The store.') },
+      },
+    },
     async (request, reply) => sendJson(reply, found(await stores.json(request.params.store_id), 'Store not found.')),
   );
 

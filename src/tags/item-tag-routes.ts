@@ -1,4 +1,3 @@
-import type { Executor } from '../database/prepared.js';
 import type { App } from '../http/app-types.js';
 import { found } from '../http/http-error.js';
 import type { Idempotent } from '../http/idempotency.js';
@@ -8,9 +7,8 @@ import type { ItemRepository } from '../items/repository.js';
 import { Item } from '../items/schemas.js';
 import type { itemsTags } from '../links/items-tags.js';
 import type { LinkEnds } from '../links/link-ends.js';
-import type { Principal } from '../auth/authenticate.js';
 import { mayChange } from '../auth/permissions.js';
-import { linkRoutes, type LinkIds } from '../links/link-routes.js';
+import { linkRoutes } from '../links/link-routes.js';
 import type { Ownership } from '../stores/ownership.js';
 import type { LinkService } from '../links/link-service.js';
 import type { TagRepository } from './repository.js';
@@ -30,16 +28,7 @@ interface Deps {
  * end's collection of the other, listed and set whole (`/item/{id}/tag`, `/tag/{id}/item`).
  */
 export async function itemTagRoutes(app: App, { links, ends, items, tags, owners, idempotent }: Deps) {
-  const tag = async (id: number, executor?: Executor) => found(await tags.json(id, executor), 'Tag not found.');
-  // Both ends are checked: the caller must be allowed to change the item's store and the tag's.
-  const ownerOfBoth = {
-    auth: {},
-    async authorize(caller: Principal, ids: LinkIds) {
-      const [item, tagOwner] = await Promise.all([owners.item(ids.left), owners.tag(ids.right)]);
-      mayChange(caller, item, 'Item not found.');
-      mayChange(caller, tagOwner, 'Tag not found.');
-    },
-  };
+  const tag = async (id: number) => found(await tags.json(id), 'Tag not found.');
   await linkRoutes(app, {
     service: links,
     ends,
@@ -70,27 +59,29 @@ export async function itemTagRoutes(app: App, { links, ends, items, tags, owners
       },
       paths: ['/item/:item_id/tag/:tag_id'],
       tags: ['tags'],
+      // Both ends are checked: the caller must own the item's store and the tag's (or be an admin).
       refusals: {
         no_left: 'Item not found.',
         no_right: 'Tag not found.',
         other_scope: 'Make sure item and tag belong to the same store before linking.',
         not_linked: 'Item is not linked to that tag.',
+        forbidden: 'Only the owner of that store or an admin may do that.',
       },
       link: {
         summary: 'Link an item with a tag of the same store (201 when made, 200 when it already existed)',
         response: ref(Tag),
-        send: (ids, _row, executor) => tag(ids.right, executor),
-        ...ownerOfBoth,
+        extras: { tag: (_item, tagId) => tags.jsonOf(tagId) },
+        send: (_ids, _row, { tag }) => found(tag as string | undefined, 'Tag not found.'),
+        auth: {},
       },
       unlink: {
         summary: 'Unlink an item from a tag',
         response: ref(TagAndItem),
+        extras: { item: (itemId) => items.jsonOf(itemId), tag: (_item, tagId) => tags.jsonOf(tagId) },
         // The item and the tag as the database wrote them, put together without parsing them again.
-        send: async (ids) => {
-          const [item, tagJson] = await Promise.all([items.json(ids.left), tag(ids.right)]);
-          return `{"message":"Item removed from tag","item":${found(item, 'Item not found.')},"tag":${tagJson}}`;
-        },
-        ...ownerOfBoth,
+        send: (_ids, _row, { item, tag }) =>
+          `{"message":"Item removed from tag","item":${found(item as string | undefined, 'Item not found.')},"tag":${found(tag as string | undefined, 'Tag not found.')}}`,
+        auth: {},
       },
     },
   });

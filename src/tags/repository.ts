@@ -18,7 +18,8 @@ import type { Tag } from './schemas.js';
 
 export type TagRepository = ReturnType<typeof tagRepository>;
 
-export function tagRepository({ db, flavor }: Database) {
+export function tagRepository(database: Database) {
+  const { db, flavor } = database;
   const tagJson = flavor.object({
     ...columnsOf(PlainTag, 't'),
     store: flavor.object(columnsOf(PlainStore, 's')),
@@ -27,17 +28,19 @@ export function tagRepository({ db, flavor }: Database) {
   const selectTags = () =>
     db.selectFrom('tags as t').innerJoin('stores as s', 's.id', 't.store_id').select(flavor.text(tagJson).as('body'));
 
-  const byId = prepared(db, (id: number) => selectTags().where('t.id', '=', id));
-  const insert = prepared(db, (storeId: number, name: string) =>
+  const byId = prepared(database, (id: number) => selectTags().where('t.id', '=', id));
+  const insert = prepared(database, (storeId: number, name: string) =>
     db.insertInto('tags').values({ store_id: storeId, name }).returning('id'),
   );
-  const remove = prepared(db, (id: number) => db.deleteFrom('tags').where('id', '=', id).returning('id'));
+  const remove = prepared(database, (id: number) => db.deleteFrom('tags').where('id', '=', id).returning('id'));
 
   const { json, get } = jsonById<Tag>(byId);
 
   return {
     json,
     get,
+    /** The row's JSON text as a scalar subquery, to read within another statement (NULL when there is no such row). */
+    jsonOf: (id: unknown) => sql<string | null>`(${selectTags().where(sql<boolean>`t.id = ${id}`)})`,
     /**
      * A page of tags (a store's, with `storeId`) and their filtered total; the page's ids first, so JSON
      * is built for those rows only.
@@ -45,7 +48,13 @@ export function tagRepository({ db, flavor }: Database) {
     list(page: Page, filters: ListFilters, storeId?: number) {
       const scope = storeId === undefined ? undefined : { column: 'store_id', parent: 'stores', id: storeId };
       const query = listSql(flavor, tagList, filters, scope);
-      return readList<Tag>(db, selectTags().where(sql<boolean>`t.id IN ${query.ids(page)}`).orderBy(query.order('t')), query.count);
+      return readList<Tag>(
+        database,
+        selectTags()
+          .where(sql<boolean>`t.id IN ${query.ids(page)}`)
+          .orderBy(query.order('t')),
+        query.count,
+      );
     },
     /**
      * The new tag; 'duplicate' when the store has a tag of that name, 'no_store' when there is no store.

@@ -85,7 +85,9 @@ export async function tagRoutes(app: App, deps: { tags: TagRepository; owners: O
 
   app.get(
     '/tag/:tag_id',
-    { schema: { operationId: 'getTag', tags, summary: 'Get a tag', params: TagParams, response: { 200: described(ref(Tag), 'The tag.') } } },
+    {
+      schema: { operationId: 'getTag', tags, summary: 'Get a tag', params: TagParams, response: { 200: described(ref(Tag), 'The tag.') } },
+    },
     async (request, reply) => sendJson(reply, found(await deps.tags.json(request.params.tag_id), 'Tag not found.')),
   );
 

@@ -5,7 +5,6 @@ import { LinkTo } from '../links/heroes-teams.js';
 import { Team } from './plain.js';
 
 export { Team };
-export type Team = Static<typeof Team>;
 
 export const TeamWithHeroes = Type.Object(
   {
@@ -16,11 +15,14 @@ export const TeamWithHeroes = Type.Object(
 );
 export type TeamWithHeroes = Static<typeof TeamWithHeroes>;
 
-export const TeamCreate = Input({
-  name: Text,
-  headquarters: Text,
-  heroes: Type.Optional(Type.Array(LinkTo('hero_id'), { maxItems: 100 })),
-}, 'TeamCreate');
+export const TeamCreate = Input(
+  {
+    name: Text,
+    headquarters: Text,
+    heroes: Type.Optional(Type.Array(LinkTo('hero_id'), { maxItems: 100 })),
+  },
+  'TeamCreate',
+);
 export type TeamCreate = Static<typeof TeamCreate>;
 
 export const TeamUpdate = Input({ name: Type.Optional(Text), headquarters: Type.Optional(Text) }, 'TeamUpdate');

@@ -11,19 +11,20 @@ export interface Account {
 
 export type UserRepository = ReturnType<typeof userRepository>;
 
-export function userRepository({ db, flavor }: Database) {
-  const insert = prepared(db, (username: string, passwordHash: string, isAdmin: boolean | number) =>
+export function userRepository(database: Database) {
+  const { db, flavor } = database;
+  const insert = prepared(database, (username: string, passwordHash: string, isAdmin: boolean | number) =>
     db.insertInto('users').values({ username, password_hash: passwordHash, is_admin: isAdmin }).returning('id'),
   );
-  const byUsername = prepared(db, (username: string) =>
+  const byUsername = prepared(database, (username: string) =>
     db.selectFrom('users').select(['id', 'password_hash', 'is_admin']).where('username', '=', username),
   );
-  const byId = prepared(db, (id: number) => db.selectFrom('users').select(['id', 'username']).where('id', '=', id));
-  const adminById = prepared(db, (id: number) => db.selectFrom('users').select('is_admin').where('id', '=', id));
-  const promote = prepared(db, (id: number, passwordHash: string, isAdmin: boolean | number) =>
+  const byId = prepared(database, (id: number) => db.selectFrom('users').select(['id', 'username']).where('id', '=', id));
+  const adminById = prepared(database, (id: number) => db.selectFrom('users').select('is_admin').where('id', '=', id));
+  const promote = prepared(database, (id: number, passwordHash: string, isAdmin: boolean | number) =>
     db.updateTable('users').set({ password_hash: passwordHash, is_admin: isAdmin }).where('id', '=', id),
   );
-  const remove = prepared(db, (id: number) => db.deleteFrom('users').where('id', '=', id).returning('id'));
+  const remove = prepared(database, (id: number) => db.deleteFrom('users').where('id', '=', id).returning('id'));
 
   const account = async (username: string): Promise<Account | undefined> => {
     const [row] = await byUsername(username);

@@ -159,7 +159,13 @@ export async function userRoutes(app: App, { users, issuer, revoked, authRateLim
     '/user/:user_id',
     {
       config: { auth: {} },
-      schema: { operationId: 'getUser', tags, summary: 'Get a user', params: UserParams, response: { 200: described(ref(User), 'The user.') } },
+      schema: {
+        operationId: 'getUser',
+        tags,
+        summary: 'Get a user',
+        params: UserParams,
+        response: { 200: described(ref(User), 'The user.') },
+      },
     },
     async (request) => found(await users.get(request.params.user_id), 'User not found.'),
   );

@@ -8,8 +8,7 @@ import { call, makeStore } from '../helpers/requests.js';
 
 const unauthorized = (error: string) => ({ code: 401, status: 'Unauthorized', error, message: expect.any(String) });
 
-const base64url = (value: object | string) =>
-  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const base64url = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
 /** The claims the service puts in an access token, for a user, valid now for 15 minutes. */
@@ -64,7 +63,7 @@ describe.each(BACKENDS)('token checks on %s', (backend) => {
     return response;
   }
 
-  it('accepts the genuine token (so every refusal below is the token\'s doing)', async () => {
+  it("accepts the genuine token (so every refusal below is the token's doing)", async () => {
     const response = await asUser(`Bearer ${user.access}`);
     expect(response.statusCode).toBe(200);
     expect((await asUser(`Bearer ${await forge(claimsOf(user.id))}`)).statusCode).toBe(200);
@@ -245,7 +244,10 @@ describe.each(BACKENDS)('token checks on %s', (backend) => {
       ];
       for (const [method, url, body] of requests) {
         const reply = await call(t.app, method, url, body, { token: gone.access });
-        expect(reply, `${method} ${url}`).toMatchObject({ status: 401, body: { ...unauthorized('invalid_token'), message: "The token's user no longer exists." } });
+        expect(reply, `${method} ${url}`).toMatchObject({
+          status: 401,
+          body: { ...unauthorized('invalid_token'), message: "The token's user no longer exists." },
+        });
       }
       expect((await call(t.app, 'GET', '/heroes')).body.map((hero: { name: string }) => hero.name)).not.toContain('Orphan');
     });
@@ -253,7 +255,11 @@ describe.each(BACKENDS)('token checks on %s', (backend) => {
     it('an admin demoted since the token was issued loses the right at once (403), though the token says is_admin', async () => {
       const demoted = await t.signIn(unique('admin'), { isAdmin: true });
       const hero = (await call(t.app, 'POST', '/heroes', { name: 'Kept', secret_name: 'Safe' })).body.id;
-      await t.database.db.updateTable('users').set({ is_admin: t.database.flavor.bindBoolean(false) }).where('id', '=', demoted.id).execute();
+      await t.database.db
+        .updateTable('users')
+        .set({ is_admin: t.database.flavor.bindBoolean(false) })
+        .where('id', '=', demoted.id)
+        .execute();
       expect(await call(t.app, 'DELETE', `/heroes/${hero}`, undefined, { token: demoted.access })).toMatchObject({ status: 403 });
       expect((await call(t.app, 'GET', `/heroes/${hero}`)).status).toBe(200);
     });

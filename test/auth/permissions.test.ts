@@ -81,7 +81,7 @@ describe.each(BACKENDS)('who may do what, on %s', (backend) => {
       expect(await state(f)).toEqual(before);
     });
 
-    it("answers 403 in the envelope to a signed-in user who does not own the store, and changes nothing", async () => {
+    it('answers 403 in the envelope to a signed-in user who does not own the store, and changes nothing', async () => {
       const f = await storeOf(owner);
       const before = await state(f);
       const reply = await as('other', ...request(f));
@@ -123,7 +123,7 @@ describe.each(BACKENDS)('who may do what, on %s', (backend) => {
       expect((await call(t.app, 'GET', `/item/${f.item}`)).body.price).toBe(42);
     });
 
-    it('an admin deletes another user\'s store: it is gone', async () => {
+    it("an admin deletes another user's store: it is gone", async () => {
       const f = await storeOf(owner);
       await as('admin', 'DELETE', `/store/${f.store}`);
       expect((await call(t.app, 'GET', `/store/${f.store}`)).status).toBe(404);
@@ -272,15 +272,18 @@ describe.each(BACKENDS)('who may do what, on %s', (backend) => {
       expect(await as('other', 'PATCH', url, { is_training: true })).toMatchObject({ status: 200, body: { is_training: true } });
     });
 
-    it.each(['heroes', 'teams'])('unlinking from /%s: 401 without a token, 403 for a non-admin (the link stays), 200 for an admin', async (side) => {
-      const { hero, team } = await pair();
-      const url = side === 'heroes' ? `/heroes/${hero}/teams/${team}` : `/teams/${team}/heroes/${hero}`;
-      expect((await as('nobody', 'DELETE', url)).status).toBe(401);
-      expect(await as('other', 'DELETE', url)).toMatchObject({ status: 403, body: FORBIDDEN });
-      expect(await linkRows(hero, team)).toHaveLength(1);
-      expect(await as('admin', 'DELETE', url)).toMatchObject({ status: 200, body: { message: 'Hero removed from team.' } });
-      expect(await linkRows(hero, team)).toHaveLength(0);
-    });
+    it.each(['heroes', 'teams'])(
+      'unlinking from /%s: 401 without a token, 403 for a non-admin (the link stays), 200 for an admin',
+      async (side) => {
+        const { hero, team } = await pair();
+        const url = side === 'heroes' ? `/heroes/${hero}/teams/${team}` : `/teams/${team}/heroes/${hero}`;
+        expect((await as('nobody', 'DELETE', url)).status).toBe(401);
+        expect(await as('other', 'DELETE', url)).toMatchObject({ status: 403, body: FORBIDDEN });
+        expect(await linkRows(hero, team)).toHaveLength(1);
+        expect(await as('admin', 'DELETE', url)).toMatchObject({ status: 200, body: { message: 'Hero removed from team.' } });
+        expect(await linkRows(hero, team)).toHaveLength(0);
+      },
+    );
 
     it('a missing hero, team or link with a valid token → 404', async () => {
       expect(await as('other', 'PATCH', '/heroes/999999', { age: 1 })).toMatchObject({ status: 404, body: notFound('Hero not found.') });

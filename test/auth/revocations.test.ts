@@ -61,7 +61,11 @@ describe.each(BACKENDS)('revoked tokens on %s', (backend) => {
     const before = t.statements();
     expect(await revoked.standing('fresh-jti', user.id)).toEqual({ isAdmin: false });
     expect(t.statements() - before).toBe(1);
-    await t.database.db.updateTable('users').set({ is_admin: t.database.flavor.bindBoolean(true) }).where('id', '=', user.id).execute();
+    await t.database.db
+      .updateTable('users')
+      .set({ is_admin: t.database.flavor.bindBoolean(true) })
+      .where('id', '=', user.id)
+      .execute();
     expect(await revoked.standing('fresh-jti', user.id)).toEqual({ isAdmin: true });
     await t.database.db.deleteFrom('users').where('id', '=', user.id).execute();
     expect(await revoked.standing('fresh-jti', user.id)).toBe('no_user');

@@ -61,7 +61,10 @@ describe.runIf(BACKENDS.includes('postgres'))('junction migrate with a PostgreSQ
     url.username = 'junction_no_such_role';
     url.password = 'hunter2';
     const result = await migrate(url.toString());
-    expectRefusal(result, new RegExp(`PostgreSQL at ${target}/\\S+ could not be reached: authentication failed: .*"junction_no_such_role"`));
+    expectRefusal(
+      result,
+      new RegExp(`PostgreSQL at ${target}/\\S+ could not be reached: authentication failed: .*"junction_no_such_role"`),
+    );
     expect(result.stderr).not.toContain('hunter2');
   });
 });

@@ -5,8 +5,7 @@ import { openDatabase } from '../../src/database/connection.js';
 import { verifyPassword } from '../../src/users/passwords.js';
 import { userRepository } from '../../src/users/repository.js';
 
-const junction = (args: string[], env: Record<string, string> = {}) =>
-  finished(runTs('src/cli/main.ts', args, env));
+const junction = (args: string[], env: Record<string, string> = {}) => finished(runTs('src/cli/main.ts', args, env));
 
 describe('junction --help', () => {
   it('lists the commands and explains each', async () => {

@@ -92,7 +92,10 @@ describe('junction seed with options that cannot make a catalog', () => {
     [['--tags-per-store', '0'], '--links-per-item 10 is more than --tags-per-store 0: an item links to distinct tags of its own store'],
     [['--tags-per-store', '4', '--links-per-item', '5'], '--links-per-item 5 is more than --tags-per-store 4'],
     [['--teams', '2'], '--hero-links 3 is more than --teams 2: a hero joins distinct teams'],
-    [['--stores', '100000', '--tags-per-store', '100000'], '--stores 100000 × --tags-per-store 100000 makes more tags than there are ids (2147483647)'],
+    [
+      ['--stores', '100000', '--tags-per-store', '100000'],
+      '--stores 100000 × --tags-per-store 100000 makes more tags than there are ids (2147483647)',
+    ],
     [['--items', '2147483648'], '--items 2147483648 is out of range: it must be a whole number from 0 to 2147483647'],
     [['--seed', '4294967296'], '--seed 4294967296 is out of range: it must be a whole number from 0 to 4294967295'],
   ])('%j: says which option is wrong, before touching the database, and exits 1', async (options, message) => {

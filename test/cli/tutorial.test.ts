@@ -27,8 +27,7 @@ const EXPECTED = [
   "Spider-Boy team: Team(id=4, name='Preventers', headquarters='Sharp Tower') is training: False",
 ];
 
-const printedSteps = (stdout: string) =>
-  stdout.split('\n').filter((line) => /^[A-Z][\w' -]+: (Hero|Team|\[)/.test(line));
+const printedSteps = (stdout: string) => stdout.split('\n').filter((line) => /^[A-Z][\w' -]+: (Hero|Team|\[)/.test(line));
 
 describe('junction tutorial', () => {
   it('creates the tables with SQL echo on, then prints each step of the three programs', async () => {

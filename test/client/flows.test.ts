@@ -77,7 +77,10 @@ describe('the generated typed client against a running service', () => {
     const changed = await expectData(api.PUT('/item/{item_id}', { params: { path: { item_id: chair.id } }, body: { price: 25.5 } }), 200);
     expect(changed).toMatchObject({ name: 'Chair', price: 25.5 });
 
-    const wood = await expectData(api.POST('/store/{store_id}/tag', { params: { path: { store_id: store.id } }, body: { name: 'wood' } }), 201);
+    const wood = await expectData(
+      api.POST('/store/{store_id}/tag', { params: { path: { store_id: store.id } }, body: { name: 'wood' } }),
+      201,
+    );
     const link = { params: { path: { item_id: chair.id, tag_id: wood.id } } };
     expect(await expectData(api.POST('/item/{item_id}/tag/{tag_id}', link), 201)).toMatchObject({
       name: 'wood',
@@ -131,7 +134,9 @@ describe('the generated typed client against a running service', () => {
     expect(pagination(page.response)).toEqual({ total: 4, total_pages: 2, first_page: 1, last_page: 2, page: 2, previous_page: 1 });
 
     const storeItems = await expectData(
-      anonymous.GET('/store/{store_id}/item', { params: { path: { store_id: store.id }, query: { tags_any: String(round.id), sort: 'name' } } }),
+      anonymous.GET('/store/{store_id}/item', {
+        params: { path: { store_id: store.id }, query: { tags_any: String(round.id), sort: 'name' } },
+      }),
       200,
     );
     expect(names(storeItems)).toEqual(['Apple', 'Orange']);
@@ -163,7 +168,10 @@ describe('the generated typed client against a running service', () => {
     // All or nothing: the refused set changed nothing.
     expect(names((await expectData(api.GET('/item/{item_id}', { params: { path } }), 200)).tags)).toEqual(['a', 'c']);
 
-    const tag = await expectData(api.PUT('/tag/{tag_id}/item', { params: { path: { tag_id: b!.id } }, body: { item_ids: [item.id] } }), 200);
+    const tag = await expectData(
+      api.PUT('/tag/{tag_id}/item', { params: { path: { tag_id: b!.id } }, body: { item_ids: [item.id] } }),
+      200,
+    );
     expect(names(tag.items)).toEqual(['Soup']);
   });
 
@@ -203,10 +211,7 @@ describe('the generated typed client against a running service', () => {
     await expectData(api.PATCH('/heroes/{hero_id}/teams/{team_id}', { ...link, body: { is_training: false } }), 200);
     expect(await expectData(anonymous.GET('/heroes', { params: { query: { is_training: true } } }), 200)).toEqual([]);
 
-    const inPreventers = await expectData(
-      anonymous.GET('/teams/{team_id}/heroes', { params: { path: { team_id: preventers.id } } }),
-      200,
-    );
+    const inPreventers = await expectData(anonymous.GET('/teams/{team_id}/heroes', { params: { path: { team_id: preventers.id } } }), 200);
     expect(inPreventers).toEqual([{ ...rusty, is_training: false }]);
     const both = await expectData(anonymous.GET('/heroes', { params: { query: { teams_any: `${preventers.id},${zForce.id}` } } }), 200);
     expect(names(both)).toEqual(['Deadpond', 'Rusty-Man']);
@@ -251,7 +256,8 @@ describe('the generated typed client against a running service', () => {
     await expectData(api.GET('/me'), 200);
     expect((await clients.client(tokens.refresh_token).POST('/refresh')).response.status).toBe(401);
 
-    const current = rotated ?? (await expectData(anonymous.POST('/login', { body: { username: 'hal', password: "hal's password" } }), 200)).refresh_token;
+    const current =
+      rotated ?? (await expectData(anonymous.POST('/login', { body: { username: 'hal', password: "hal's password" } }), 200)).refresh_token;
     await expectData(api.POST('/logout', { body: { refresh_token: current } }), 200);
     expect((await api.GET('/me')).error).toMatchObject({ code: 401, error: 'token_revoked' });
     expect((await clients.client(current).POST('/refresh')).error).toMatchObject({ code: 401, error: 'token_revoked' });

@@ -49,10 +49,7 @@ describe('loadConfig', () => {
 
   it('reads DATABASE_URL in each documented form', () => {
     const cases: Array<[string, unknown]> = [
-      [
-        'postgres://user:pw@db.example:5432/junction',
-        { kind: 'postgres', url: 'postgres://user:pw@db.example:5432/junction' },
-      ],
+      ['postgres://user:pw@db.example:5432/junction', { kind: 'postgres', url: 'postgres://user:pw@db.example:5432/junction' }],
       ['postgresql://localhost/junction', { kind: 'postgres', url: 'postgresql://localhost/junction' }],
       ['sqlite:other.db', { kind: 'sqlite', path: 'other.db' }],
       ['sqlite:./dir/other.db', { kind: 'sqlite', path: './dir/other.db' }],
@@ -161,7 +158,9 @@ describe('loadConfig', () => {
       preparedStatements: false,
     });
     expect(configError({ DATABASE_POOL_SIZE: '0' }).message).toMatch(/^DATABASE_POOL_SIZE must be a positive integer/);
-    expect(configError({ DATABASE_PREPARED_STATEMENTS: 'off' }).message).toMatch(/^DATABASE_PREPARED_STATEMENTS must be 1\/true or 0\/false/);
+    expect(configError({ DATABASE_PREPARED_STATEMENTS: 'off' }).message).toMatch(
+      /^DATABASE_PREPARED_STATEMENTS must be 1\/true or 0\/false/,
+    );
   });
 
   it('ignores X-Forwarded-For unless TRUST_PROXY names the proxies (or true)', () => {
@@ -169,7 +168,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1' }).trustProxy).toEqual(['10.0.0.1']);
-    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, ::1 ,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, ::1 ,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
   });
 
   it('refuses a TRUST_PROXY hop count (Fastify 5 ignores the header with one) and anything that is not an address', () => {

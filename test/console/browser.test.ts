@@ -150,7 +150,10 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
     await eventually(() => page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
     const loaded = await Promise.all(finished);
 
-    expect(loaded.filter((resource) => !resource.url.startsWith(server.url)), 'no CDN').toEqual([]);
+    expect(
+      loaded.filter((resource) => !resource.url.startsWith(server.url)),
+      'no CDN',
+    ).toEqual([]);
     const scripts = loaded.filter((resource) => resource.type === 'script');
     expect(scripts.length).toBeGreaterThan(0);
     const scriptBytes = scripts.reduce((sum, script) => sum + script.encodedBytes, 0);
@@ -239,7 +242,11 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
     await eventually(alertOf(ana.getByRole('region', { name: 'New tag' }))).toEqual(['A tag with that name already exists in that store.']);
     const itemAlert = alertOf(ana.getByRole('region', { name: 'New item' }));
 
-    for (const [name, price] of [['Chair', '20'], ['Table', '99.50'], ['Lamp', '15']] as const) {
+    for (const [name, price] of [
+      ['Chair', '20'],
+      ['Table', '99.50'],
+      ['Lamp', '15'],
+    ] as const) {
       await ana.getByLabel('Item name').fill(name);
       await ana.getByLabel('Price').fill(price);
       await ana.getByRole('button', { name: 'Add item' }).click();
@@ -254,8 +261,15 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
     await ana.getByRole('button', { name: 'Add item' }).click();
     await eventually(itemAlert).toEqual(['Item name: Length must be between 1 and 80.']);
 
-    const store = (await api('GET', `/store/${storeId}`)).body as unknown as { items: { id: number; name: string; price: number }[]; tags: { id: number; name: string }[] };
-    expect(store.items.map(({ name, price }) => [name, price])).toEqual([['Chair', 20], ['Table', 99.5], ['Lamp', 15]]);
+    const store = (await api('GET', `/store/${storeId}`)).body as unknown as {
+      items: { id: number; name: string; price: number }[];
+      tags: { id: number; name: string }[];
+    };
+    expect(store.items.map(({ name, price }) => [name, price])).toEqual([
+      ['Chair', 20],
+      ['Table', 99.5],
+      ['Lamp', 15],
+    ]);
     for (const item of store.items) itemIds[item.name] = item.id;
     for (const tag of store.tags) tagIds[tag.name] = tag.id;
   });
@@ -343,13 +357,20 @@ describe.skipIf(problem !== undefined)('the web console in Chromium', () => {
   it('makes heroes and teams, and membership and training through the grid; filters by team and training', async () => {
     await ana.getByRole('link', { name: 'Heroes & teams' }).click();
     await eventually(() => heading(ana, 'Heroes & teams').isVisible()).toBe(true);
-    for (const [name, headquarters] of [['Preventers', 'Sharp Tower'], ['Z-Force', "Sister Margaret's Bar"]]) {
+    for (const [name, headquarters] of [
+      ['Preventers', 'Sharp Tower'],
+      ['Z-Force', "Sister Margaret's Bar"],
+    ]) {
       await ana.getByLabel('Team name').fill(name!);
       await ana.getByLabel('Headquarters').fill(headquarters!);
       await ana.getByRole('button', { name: 'Add team' }).click();
       await eventually(() => ana.getByRole('columnheader', { name: new RegExp(`^${name}`) }).isVisible()).toBe(true);
     }
-    for (const [name, secret, age] of [['Deadpond', 'Dive Wilson', ''], ['Rusty-Man', 'Tommy Sharp', '48'], ['Spider-Boy', 'Pedro Parqueador', '']]) {
+    for (const [name, secret, age] of [
+      ['Deadpond', 'Dive Wilson', ''],
+      ['Rusty-Man', 'Tommy Sharp', '48'],
+      ['Spider-Boy', 'Pedro Parqueador', ''],
+    ]) {
       await ana.getByLabel('Hero name').fill(name!);
       await ana.getByLabel('Secret name').fill(secret!);
       await ana.getByLabel('Age', { exact: true }).fill(age!);

@@ -10,8 +10,7 @@ const SERVICE = 'http://service.test';
 const NOW = 1_800_000_000;
 
 /** A token the session can read the expiry of (it never checks signatures: the service does). */
-const token = (name: string, exp: number) =>
-  `header.${Buffer.from(JSON.stringify({ name, exp })).toString('base64url')}.signature`;
+const token = (name: string, exp: number) => `header.${Buffer.from(JSON.stringify({ name, exp })).toString('base64url')}.signature`;
 const nameOf = (authorization: string | null) =>
   authorization ? (JSON.parse(Buffer.from(authorization.split('.')[1]!, 'base64url').toString()) as { name: string }).name : null;
 

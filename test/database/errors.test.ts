@@ -8,17 +8,30 @@ describe.each(BACKENDS)('database errors on %s', (backend) => {
     const t = await startTestApp(backend);
     try {
       const { db } = t.database;
-      const refused = async (run: () => Promise<unknown>) => run().then(() => undefined, (error: unknown) => error);
+      const refused = async (run: () => Promise<unknown>) =>
+        run().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       // A value no column of this type holds (PostgreSQL: out of range; SQLite: a non-integer LIMIT).
       const overflow = await refused(() =>
         backend === 'postgres'
-          ? db.selectFrom('stores').select('id').where('id', '=', 2 ** 40).execute()
+          ? db
+              .selectFrom('stores')
+              .select('id')
+              .where('id', '=', 2 ** 40)
+              .execute()
           : db.selectFrom('stores').select('id').limit(Infinity).execute(),
       );
       expect(unstorableValue(overflow)).toBe(true);
       expect(constraintViolation(overflow)).toBeUndefined();
 
-      const missingTable = await refused(() => db.selectFrom('nowhere' as 'stores').selectAll().execute());
+      const missingTable = await refused(() =>
+        db
+          .selectFrom('nowhere' as 'stores')
+          .selectAll()
+          .execute(),
+      );
       expect(unstorableValue(missingTable)).toBe(false);
 
       const duplicate = await refused(async () => {

@@ -10,7 +10,19 @@ import type { Tables } from '../../src/database/tables.js';
 import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from '../helpers/databases.js';
 import { ROOT } from '../helpers/process.js';
 
-const TABLES = ['hero', 'heroteamlink', 'idempotency_keys', 'items', 'items_tags', 'rate_limits', 'revoked_tokens', 'stores', 'tags', 'team', 'users'];
+const TABLES = [
+  'hero',
+  'heroteamlink',
+  'idempotency_keys',
+  'items',
+  'items_tags',
+  'rate_limits',
+  'revoked_tokens',
+  'stores',
+  'tags',
+  'team',
+  'users',
+];
 
 /** The error a database operation throws; fails the test when it succeeds. */
 async function refusal(operation: Promise<unknown>): Promise<unknown> {
@@ -100,9 +112,7 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
   it('brings an empty database to the latest schema', async () => {
     expect(await schemaOf(db)).toEqual([]);
     const results = await migrateToLatest(db);
-    expect(results).toEqual(
-      Object.keys(migrations).map((migrationName) => ({ migrationName, direction: 'Up', status: 'Success' })),
-    );
+    expect(results).toEqual(Object.keys(migrations).map((migrationName) => ({ migrationName, direction: 'Up', status: 'Success' })));
     const tables = (await schemaOf(db)).map((t) => t.name);
     expect(tables).toEqual(TABLES);
     const columns = Object.fromEntries((await schemaOf(db)).map((t) => [t.name, t.columns.map((c) => c.name).sort()]));
@@ -135,8 +145,7 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
     try {
       // better-sqlite3 waits for a lock synchronously, blocking its whole thread: SQLite's migrators
       // must be processes of their own. PostgreSQL's can share this one (each has its own connections).
-      const applied =
-        backend === 'sqlite' ? await migrateInProcesses(fresh.url, 3) : await migrateInThisProcess(fresh, 4);
+      const applied = backend === 'sqlite' ? await migrateInProcesses(fresh.url, 3) : await migrateInThisProcess(fresh, 4);
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).sort());
       const check = openDatabase(fresh.config);
       try {
@@ -179,7 +188,11 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
     let tagB: number;
 
     beforeAll(async () => {
-      const stores = await db.insertInto('stores').values([{ name: 'A' }, { name: 'B' }]).returning('id').execute();
+      const stores = await db
+        .insertInto('stores')
+        .values([{ name: 'A' }, { name: 'B' }])
+        .returning('id')
+        .execute();
       [storeA, storeB] = stores.map((s) => s.id) as [number, number];
       const items = await db
         .insertInto('items')
@@ -212,39 +225,24 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
     });
 
     it('an item needs a store that exists', async () => {
-      await expectViolation(
-        db.insertInto('items').values({ name: 'orphan', price: 1, store_id: 999999 }).execute(),
-        'foreign_key',
-      );
+      await expectViolation(db.insertInto('items').values({ name: 'orphan', price: 1, store_id: 999999 }).execute(), 'foreign_key');
     });
 
     it('a tag needs a store that exists', async () => {
-      await expectViolation(
-        db.insertInto('tags').values({ name: 'orphan', store_id: 999999 }).execute(),
-        'foreign_key',
-      );
+      await expectViolation(db.insertInto('tags').values({ name: 'orphan', store_id: 999999 }).execute(), 'foreign_key');
     });
 
     it('a link is one row per item and tag (composite primary key)', async () => {
       await db.insertInto('items_tags').values({ item_id: itemA, tag_id: tagA, store_id: storeA }).execute();
-      await expectViolation(
-        db.insertInto('items_tags').values({ item_id: itemA, tag_id: tagA, store_id: storeA }).execute(),
-        'unique',
-      );
+      await expectViolation(db.insertInto('items_tags').values({ item_id: itemA, tag_id: tagA, store_id: storeA }).execute(), 'unique');
       const links = await db.selectFrom('items_tags').selectAll().where('item_id', '=', itemA).execute();
       expect(links).toEqual([{ item_id: itemA, tag_id: tagA, store_id: storeA }]);
     });
 
     it('a link between an item and a tag of different stores is impossible, whatever store_id it claims', async () => {
       for (const store_id of [storeA, storeB]) {
-        await expectViolation(
-          db.insertInto('items_tags').values({ item_id: itemA, tag_id: tagB, store_id }).execute(),
-          'foreign_key',
-        );
-        await expectViolation(
-          db.insertInto('items_tags').values({ item_id: itemB, tag_id: tagA, store_id }).execute(),
-          'foreign_key',
-        );
+        await expectViolation(db.insertInto('items_tags').values({ item_id: itemA, tag_id: tagB, store_id }).execute(), 'foreign_key');
+        await expectViolation(db.insertInto('items_tags').values({ item_id: itemB, tag_id: tagA, store_id }).execute(), 'foreign_key');
       }
       const crossing = await db.selectFrom('items_tags').selectAll().where('tag_id', '=', tagB).execute();
       expect(crossing).toEqual([]);
@@ -267,11 +265,7 @@ describe.each(BACKENDS)('migrations on %s', (backend: Backend) => {
     });
 
     it('deleting an item deletes its links, after which its tag can be deleted', async () => {
-      const [item] = await db
-        .insertInto('items')
-        .values({ name: 'temporary', price: 1, store_id: storeB })
-        .returning('id')
-        .execute();
+      const [item] = await db.insertInto('items').values({ name: 'temporary', price: 1, store_id: storeB }).returning('id').execute();
       await db.insertInto('items_tags').values({ item_id: item!.id, tag_id: tagB, store_id: storeB }).execute();
       await db.deleteFrom('items').where('id', '=', item!.id).execute();
       expect(await db.selectFrom('items_tags').selectAll().where('item_id', '=', item!.id).execute()).toEqual([]);

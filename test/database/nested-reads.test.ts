@@ -22,7 +22,11 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
 
   beforeAll(async () => {
     const { db } = t.database;
-    const stores = await db.insertInto('stores').values([{ name: 'Small' }, { name: 'Big' }]).returning('id').execute();
+    const stores = await db
+      .insertInto('stores')
+      .values([{ name: 'Small' }, { name: 'Big' }])
+      .returning('id')
+      .execute();
     small.store = stores[0]!.id;
     big.store = stores[1]!.id;
 
@@ -31,17 +35,10 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
       .values({ name: 'only item', price: 1, store_id: small.store })
       .returning('id')
       .execute();
-    const [smallTag] = await db
-      .insertInto('tags')
-      .values({ name: 'only tag', store_id: small.store })
-      .returning('id')
-      .execute();
+    const [smallTag] = await db.insertInto('tags').values({ name: 'only tag', store_id: small.store }).returning('id').execute();
     small.item = smallItem!.id;
     small.tag = smallTag!.id;
-    await db
-      .insertInto('items_tags')
-      .values({ item_id: small.item, tag_id: small.tag, store_id: small.store })
-      .execute();
+    await db.insertInto('items_tags').values({ item_id: small.item, tag_id: small.tag, store_id: small.store }).execute();
 
     const items = await db
       .insertInto('items')
@@ -59,9 +56,7 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
       .insertInto('items_tags')
       .values([
         ...tags.map((tag) => ({ item_id: big.item, tag_id: tag.id, store_id: big.store })),
-        ...items
-          .filter((item) => item.id !== big.item)
-          .map((item) => ({ item_id: item.id, tag_id: big.tag, store_id: big.store })),
+        ...items.filter((item) => item.id !== big.item).map((item) => ({ item_id: item.id, tag_id: big.tag, store_id: big.store })),
       ])
       .execute();
   });
@@ -165,8 +160,10 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
       expect(reply.status, `${method} ${url} → ${JSON.stringify(reply.body)?.slice(0, 200)}`).toBe(status);
       return { statements: t.statements() - before, body: reply.body };
     }
-    const bigTags = async () => ascending((await t.database.db.selectFrom('tags').select('id').where('store_id', '=', big.store).execute()).map((r) => r.id));
-    const bigItems = async () => ascending((await t.database.db.selectFrom('items').select('id').where('store_id', '=', big.store).execute()).map((r) => r.id));
+    const bigTags = async () =>
+      ascending((await t.database.db.selectFrom('tags').select('id').where('store_id', '=', big.store).execute()).map((r) => r.id));
+    const bigItems = async () =>
+      ascending((await t.database.db.selectFrom('items').select('id').where('store_id', '=', big.store).execute()).map((r) => r.id));
 
     it('a filter of 1 id and one of 100 run as many statements, whatever the rows they match', async () => {
       const tags = await bigTags();
@@ -198,7 +195,11 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
 
     it('setting 1 link and setting 200 (adding 100, removing 100, keeping 100) run as many statements', async () => {
       const tags = await bigTags();
-      const [item] = (await t.database.db.insertInto('items').values([{ name: 'set me', price: 1, store_id: big.store }]).returning('id').execute());
+      const [item] = await t.database.db
+        .insertInto('items')
+        .values([{ name: 'set me', price: 1, store_id: big.store }])
+        .returning('id')
+        .execute();
       const url = `/item/${item!.id}/tag`;
       const small1 = await count('PUT', url, { tag_ids: [tags[0]] });
       const small2 = await count('PUT', url, { tag_ids: [tags[1]] });
@@ -221,21 +222,16 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
 
     beforeAll(async () => {
       const { db } = t.database;
-      const [loneHero] = await db
-        .insertInto('hero')
-        .values({ name: 'Lone hero', secret_name: 'Lone', age: 30 })
-        .returning('id')
-        .execute();
+      const [loneHero] = await db.insertInto('hero').values({ name: 'Lone hero', secret_name: 'Lone', age: 30 }).returning('id').execute();
       const [loneTeam] = await db.insertInto('team').values({ name: 'Lone team', headquarters: 'Lone HQ' }).returning('id').execute();
       lone.hero = loneHero!.id;
       lone.team = loneTeam!.id;
-      await db.insertInto('heroteamlink').values({ hero_id: lone.hero, team_id: lone.team, is_training: stored(true) }).execute();
-
-      const [bigHero] = await db
-        .insertInto('hero')
-        .values({ name: 'Busy hero', secret_name: 'Busy', age: null })
-        .returning('id')
+      await db
+        .insertInto('heroteamlink')
+        .values({ hero_id: lone.hero, team_id: lone.team, is_training: stored(true) })
         .execute();
+
+      const [bigHero] = await db.insertInto('hero').values({ name: 'Busy hero', secret_name: 'Busy', age: null }).returning('id').execute();
       const [bigTeam] = await db.insertInto('team').values({ name: 'Big team', headquarters: 'Big HQ' }).returning('id').execute();
       crowd.hero = bigHero!.id;
       crowd.team = bigTeam!.id;
@@ -272,9 +268,7 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
       });
       expect(many.body.teams).toHaveLength(MANY);
       expect(ids(many.body.teams)).toEqual(crowd.teams);
-      expect(many.body.teams.map((team: { is_training: boolean }) => team.is_training)).toEqual(
-        crowd.teams.map((_, i) => training(i)),
-      );
+      expect(many.body.teams.map((team: { is_training: boolean }) => team.is_training)).toEqual(crowd.teams.map((_, i) => training(i)));
       expect(many.body.teams[MANY - 1]).toEqual({
         id: crowd.teams[MANY - 1],
         name: `team ${MANY - 1}`,
@@ -296,9 +290,7 @@ describe.each(BACKENDS)('nested reads on %s run a fixed number of statements', (
       });
       expect(many.body.heroes).toHaveLength(MANY);
       expect(ids(many.body.heroes)).toEqual(crowd.heroes);
-      expect(many.body.heroes.map((hero: { is_training: boolean }) => hero.is_training)).toEqual(
-        crowd.heroes.map((_, i) => training(i)),
-      );
+      expect(many.body.heroes.map((hero: { is_training: boolean }) => hero.is_training)).toEqual(crowd.heroes.map((_, i) => training(i)));
       expect(many.body.heroes[0]).toEqual({
         id: crowd.heroes[0],
         name: 'hero 0',

@@ -40,7 +40,9 @@ onPostgres('PostgreSQL faults', () => {
     try {
       // Requests in flight on every pooled connection while the server ends them all.
       const inFlight = Array.from({ length: 40 }, () => call(t.app, 'GET', `/store/${store.id}`));
-      await outside.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await outside.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       for (const reply of await Promise.all(inFlight)) {
         if (reply.status !== 200) expect503(reply, 'in flight');
       }
@@ -176,7 +178,7 @@ onPostgres('the PostgreSQL pool as configured (DATABASE_POOL_SIZE, DATABASE_PREP
     const opened = openDatabase({ ...database.config, poolSize: 1, preparedStatements });
     try {
       const { db } = opened;
-      const byName = prepared(db, (name: string) => db.selectFrom('stores').select('id').where('name', '=', name));
+      const byName = prepared(opened, (name: string) => db.selectFrom('stores').select('id').where('name', '=', name));
       await byName('anything');
       const { rows } = await sql<{ name: string }>`SELECT name FROM pg_prepared_statements`.execute(db);
       return rows.map((row) => row.name);

@@ -26,7 +26,7 @@ describe.each(BACKENDS)('prepared queries on %s', (backend) => {
 
   it('binds each call’s arguments to the one compiled query', async () => {
     const { db } = database;
-    const byName = prepared(db, (name: string) => db.selectFrom('stores').select('name').where('name', '=', name));
+    const byName = prepared(database, (name: string) => db.selectFrom('stores').select('name').where('name', '=', name));
     expect(await byName('Alpha')).toEqual([{ name: 'Alpha' }]);
     expect(await byName('Gamma')).toEqual([{ name: 'Gamma' }]);
     expect(await byName('Nobody')).toEqual([]);
@@ -36,7 +36,7 @@ describe.each(BACKENDS)('prepared queries on %s', (backend) => {
   it('builds and compiles the query once, however often it runs', async () => {
     const { db } = database;
     let builds = 0;
-    const byName = prepared(db, (name: string) => {
+    const byName = prepared(database, (name: string) => {
       builds += 1;
       return db.selectFrom('stores').select('name').where('name', '=', name);
     });
@@ -53,7 +53,7 @@ describe.each(BACKENDS)('prepared queries on %s', (backend) => {
   it('puts each argument where its parameter is used, whatever the order, and keeps constant values', async () => {
     const { db } = database;
     // `to` is used before `from` in the SQL; the constant 'Beta' sits between them.
-    const range = prepared(db, (from: string, to: string, limit: number) =>
+    const range = prepared(database, (from: string, to: string, limit: number) =>
       db
         .selectFrom('stores')
         .select('name')
@@ -70,7 +70,7 @@ describe.each(BACKENDS)('prepared queries on %s', (backend) => {
 
   it('binds one argument used twice in both places', async () => {
     const { db } = database;
-    const either = prepared(db, (name: string) =>
+    const either = prepared(database, (name: string) =>
       db
         .selectFrom('stores')
         .select('name')
@@ -82,7 +82,7 @@ describe.each(BACKENDS)('prepared queries on %s', (backend) => {
 
   it('writes with the arguments given, returning the rows', async () => {
     const { db } = database;
-    const insert = prepared(db, (name: string) => db.insertInto('stores').values({ name }).returning(['id', 'name']));
+    const insert = prepared(database, (name: string) => db.insertInto('stores').values({ name }).returning(['id', 'name']));
     const [first] = await insert('Epsilon');
     const [second] = await insert('Zeta');
     expect(first).toEqual({ id: expect.any(Number), name: 'Epsilon' });
@@ -92,8 +92,8 @@ describe.each(BACKENDS)('prepared queries on %s', (backend) => {
 
   it('.in(trx) runs inside the transaction: a rollback leaves no row', async () => {
     const { db } = database;
-    const insert = prepared(db, (name: string) => db.insertInto('stores').values({ name }).returning('id'));
-    const byName = prepared(db, (name: string) => db.selectFrom('stores').select('name').where('name', '=', name));
+    const insert = prepared(database, (name: string) => db.insertInto('stores').values({ name }).returning('id'));
+    const byName = prepared(database, (name: string) => db.selectFrom('stores').select('name').where('name', '=', name));
 
     await expect(
       db.transaction().execute(async (trx) => {
@@ -108,8 +108,8 @@ describe.each(BACKENDS)('prepared queries on %s', (backend) => {
 
   it('.in(trx) keeps what a committed transaction wrote', async () => {
     const { db } = database;
-    const insert = prepared(db, (name: string) => db.insertInto('stores').values({ name }).returning('id'));
-    const byName = prepared(db, (name: string) => db.selectFrom('stores').select('name').where('name', '=', name));
+    const insert = prepared(database, (name: string) => db.insertInto('stores').values({ name }).returning('id'));
+    const byName = prepared(database, (name: string) => db.selectFrom('stores').select('name').where('name', '=', name));
     await db.transaction().execute(async (trx) => {
       await insert.in(trx)('Committed');
     });

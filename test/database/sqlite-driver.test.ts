@@ -21,7 +21,9 @@ describe('the SQLite driver', () => {
 
   it('is the only way the code loads better-sqlite3 (a direct import is 13, which crashes Node 20)', () => {
     const offenders = ['src', 'test', 'bench', 'client', 'console/src']
-      .flatMap((folder) => fs.readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((file) => path.join(folder, file)))
+      .flatMap((folder) =>
+        fs.readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((file) => path.join(folder, file)),
+      )
       .filter((file) => /\.tsx?$/.test(file) && file !== path.join('src', 'database', 'sqlite-driver.ts'))
       .filter((file) => /^import (?!type )[^;]*from 'better-sqlite3'/m.test(fs.readFileSync(path.join(ROOT, file), 'utf8')));
     expect(offenders, "import { Sqlite } from 'src/database/sqlite-driver.js' instead").toEqual([]);

@@ -34,7 +34,8 @@ describe('a SQLite file locked from outside', () => {
           const readStarted = performance.now();
           expect((await call(t.app, 'GET', `/store/${store.id}`)).status).toBe(200);
           expect((await call(t.app, 'GET', '/health')).status).toBe(200);
-          expect(performance.now() - readStarted).toBeLessThan(100);
+          // Loose bounds: what they rule out is a wait for the lock, which would last until the ROLLBACK.
+          expect(performance.now() - readStarted).toBeLessThan(500);
         }
         for (const reply of await writes) {
           expect(reply.status).toBe(503);
@@ -43,7 +44,7 @@ describe('a SQLite file locked from outside', () => {
         }
         expect(Date.now() - started).toBeLessThan(2000);
       });
-      expect(stall).toBeLessThan(100);
+      expect(stall).toBeLessThan(500);
     } finally {
       outside.exec('ROLLBACK');
     }

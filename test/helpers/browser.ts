@@ -40,7 +40,10 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   });
   const grave = violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')})`);
+    .map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')})`,
+    );
   expect(grave, `axe on ${what}`).toEqual([]);
 }
 
@@ -58,7 +61,7 @@ export async function expectReachableByKeyboard(page: Page, what: string): Promi
         element.getClientRects().length > 0 &&
         getComputedStyle(element).visibility !== 'hidden',
     );
-    usable.forEach((element, index) => element.setAttribute('data-tab-check', String(index)));
+    for (const [index, element] of usable.entries()) element.setAttribute('data-tab-check', String(index));
     (document.activeElement as HTMLElement | null)?.blur();
     return usable.map((element) => element.getAttribute('aria-label') ?? element.textContent?.trim() ?? element.tagName);
   });

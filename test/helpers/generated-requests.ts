@@ -130,9 +130,7 @@ function query(operation: Operation, hostile: boolean): fc.Arbitrary<Part[]> {
     })),
     { maxLength: 2 },
   );
-  return fc
-    .tuple(documented, fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, unknown))
-    .map(([known, extra]) => [...known, ...extra]);
+  return fc.tuple(documented, fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, unknown)).map(([known, extra]) => [...known, ...extra]);
 }
 
 interface Body {
@@ -191,11 +189,20 @@ function body(operation: Operation, context: SchemaContext, hostile: boolean): f
   // A body where the operation takes none is sent now and then, as a careless client would: nothing reads it.
   return operation.body
     ? typed
-    : fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, typed.map(({ payload, contentType }) => ({ payload, contentType })));
+    : fc.oneof(
+        { weight: 4, arbitrary: fc.constant({}) },
+        typed.map(({ payload, contentType }) => ({ payload, contentType })),
+      );
 }
 
 const BROKEN_AUTHORIZATION = [
-  'Bearer', 'Bearer ', 'Bearer a.b.c', 'Bearer x y', 'Token abc', 'Basic YWRtaW46YWRtaW4=', 'bearer',
+  'Bearer',
+  'Bearer ',
+  'Bearer a.b.c',
+  'Bearer x y',
+  'Token abc',
+  'Basic YWRtaW46YWRtaW4=',
+  'bearer',
   'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
 ];
 
@@ -239,5 +246,8 @@ function requests(operation: Operation, context: SchemaContext, hostile: boolean
  * user's, a broken header). Each says what in it must be refused.
  */
 export function requestsFor(operation: Operation, context: SchemaContext): fc.Arbitrary<GeneratedRequest> {
-  return fc.oneof({ weight: 1, arbitrary: requests(operation, context, false) }, { weight: 2, arbitrary: requests(operation, context, true) });
+  return fc.oneof(
+    { weight: 1, arbitrary: requests(operation, context, false) },
+    { weight: 2, arbitrary: requests(operation, context, true) },
+  );
 }

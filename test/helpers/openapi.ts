@@ -1,5 +1,4 @@
 /** A JSON Schema as the OpenAPI 3.1 document holds it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON Schema
 export type Schema = Record<string, any>;
 
 export interface OpenApiDocument {

@@ -53,7 +53,10 @@ export interface ServiceOptions {
 }
 
 /** Starts the service on a free port and resolves once `listening` of its processes listen. */
-export function startService(env: Record<string, string>, { entry = 'src/server.ts', args = [], listening = 1 }: ServiceOptions = {}): Promise<Running> {
+export function startService(
+  env: Record<string, string>,
+  { entry = 'src/server.ts', args = [], listening = 1 }: ServiceOptions = {},
+): Promise<Running> {
   const child = runTs(entry, args, { PORT: '0', LOG_LEVEL: 'info', ...SERVICE_ENV, ...env });
   // A test that fails before it stops its server must not leave the server running after the tests.
   const kill = () => child.kill('SIGKILL');

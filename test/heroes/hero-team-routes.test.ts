@@ -262,9 +262,7 @@ describe.each(BACKENDS)('hero ↔ team links on %s', (backend) => {
     it('20 identical link requests at once: one 201, nineteen 200, one row', async () => {
       const { hero, team } = await pair();
       const replies = await Promise.all(
-        Array.from({ length: 20 }, () =>
-          t.app.inject({ method: 'POST', url: path(hero.id, team.id), payload: { is_training: true } }),
-        ),
+        Array.from({ length: 20 }, () => t.app.inject({ method: 'POST', url: path(hero.id, team.id), payload: { is_training: true } })),
       );
       const statuses = replies.map((r) => r.statusCode);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -346,14 +344,8 @@ describe.each(BACKENDS)('hero ↔ team links on %s', (backend) => {
         age: h.age,
         is_training,
       });
-      expect((await expectStatus(t.app, 200, 'GET', `/heroes/${hero.id}`)).teams).toEqual([
-        teamEntry(team, true),
-        teamEntry(team2, false),
-      ]);
-      expect((await expectStatus(t.app, 200, 'GET', `/teams/${team.id}`)).heroes).toEqual([
-        heroEntry(hero, true),
-        heroEntry(hero2, false),
-      ]);
+      expect((await expectStatus(t.app, 200, 'GET', `/heroes/${hero.id}`)).teams).toEqual([teamEntry(team, true), teamEntry(team2, false)]);
+      expect((await expectStatus(t.app, 200, 'GET', `/teams/${team.id}`)).heroes).toEqual([heroEntry(hero, true), heroEntry(hero2, false)]);
       expect((await expectStatus(t.app, 200, 'GET', `/teams/${team2.id}`)).heroes).toEqual([heroEntry(hero, false)]);
     });
 

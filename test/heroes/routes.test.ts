@@ -28,10 +28,16 @@ describe.each(BACKENDS)('heroes on %s', (backend) => {
   const heroRows = (name: string) => t.database.db.selectFrom('hero').selectAll().where('name', '=', name).execute();
   const linkRowsOfTeams = (teamIds: number[]) =>
     t.database.db.selectFrom('heroteamlink').selectAll().where('team_id', 'in', teamIds).execute();
-  const linkRowsOfHero = (heroId: number) =>
-    t.database.db.selectFrom('heroteamlink').selectAll().where('hero_id', '=', heroId).execute();
+  const linkRowsOfHero = (heroId: number) => t.database.db.selectFrom('heroteamlink').selectAll().where('hero_id', '=', heroId).execute();
   const countRows = async (table: 'hero' | 'team' | 'heroteamlink') =>
-    Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   describe('POST /heroes', () => {
     it('creates a hero: 201 with exactly the HeroWithTeams keys, and GET answers the same', async () => {
@@ -90,9 +96,7 @@ describe.each(BACKENDS)('heroes on %s', (backend) => {
       expect(teamA.heroes).toEqual([
         { id: reply.body.id, name: 'Captain North America', secret_name: 'Esteban Rogelios', age: 93, is_training: true },
       ]);
-      expect((await expectStatus(t.app, 200, 'GET', `/teams/${c.id}`)).heroes).toMatchObject([
-        { id: reply.body.id, is_training: false },
-      ]);
+      expect((await expectStatus(t.app, 200, 'GET', `/teams/${c.id}`)).heroes).toMatchObject([{ id: reply.body.id, is_training: false }]);
       expect(await linkRowsOfHero(reply.body.id)).toHaveLength(3);
     });
 
@@ -142,12 +146,8 @@ describe.each(BACKENDS)('heroes on %s', (backend) => {
 
     it('requires name and secret_name, and says which are missing', async () => {
       const before = await countRows('hero');
-      expect((await call(t.app, 'POST', '/heroes', {})).body).toEqual(
-        unprocessable({ json: { name: MISSING, secret_name: MISSING } }),
-      );
-      expect((await call(t.app, 'POST', '/heroes', { name: 'Only name' })).body).toEqual(
-        unprocessable({ json: { secret_name: MISSING } }),
-      );
+      expect((await call(t.app, 'POST', '/heroes', {})).body).toEqual(unprocessable({ json: { name: MISSING, secret_name: MISSING } }));
+      expect((await call(t.app, 'POST', '/heroes', { name: 'Only name' })).body).toEqual(unprocessable({ json: { secret_name: MISSING } }));
       const reply = await call(t.app, 'POST', '/heroes', { secret_name: 'Only secret', age: 3 });
       expect(reply.status).toBe(422);
       expect(reply.body).toEqual(unprocessable({ json: { name: MISSING } }));

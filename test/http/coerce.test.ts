@@ -11,7 +11,20 @@ import { BACKENDS } from '../helpers/databases.js';
 import { call } from '../helpers/requests.js';
 
 /** Text that spells a number no column holds, or no number at all for a strict reader. */
-const NOT_SAFE_INTEGERS = ['Infinity', '-Infinity', '1e400', '9'.repeat(310), '9007199254740993', 'NaN', '0x10', '1.5', '1e3', '', ' ', '1,2'];
+const NOT_SAFE_INTEGERS = [
+  'Infinity',
+  '-Infinity',
+  '1e400',
+  '9'.repeat(310),
+  '9007199254740993',
+  'NaN',
+  '0x10',
+  '1.5',
+  '1e3',
+  '',
+  ' ',
+  '1,2',
+];
 
 describe('textCoercer (query and path values)', () => {
   const schema = {
@@ -80,7 +93,12 @@ describe('acceptedInput (what the API document says a body may hold)', () => {
       'HeroCreate',
       HeroCreate,
       fc.record(
-        { name: fc.constant('Deadpond'), secret_name: fc.constant('Dive Wilson'), age: scalar, teams: fc.array(fc.record({ team_id: scalar }), { maxLength: 3 }) },
+        {
+          name: fc.constant('Deadpond'),
+          secret_name: fc.constant('Dive Wilson'),
+          age: scalar,
+          teams: fc.array(fc.record({ team_id: scalar }), { maxLength: 3 }),
+        },
         { requiredKeys: ['name', 'secret_name'] },
       ),
     ],
@@ -115,7 +133,11 @@ describe.each(BACKENDS)('numbers in queries and paths on %s', (backend) => {
       paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: { type?: string } }[] }>>;
     };
     return Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, operation]) => ({ path, method: method.toUpperCase(), parameters: operation.parameters ?? [] })),
+      Object.entries(methods).map(([method, operation]) => ({
+        path,
+        method: method.toUpperCase(),
+        parameters: operation.parameters ?? [],
+      })),
     );
   }
 

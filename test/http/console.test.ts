@@ -9,7 +9,10 @@ import { useTestApp } from '../helpers/app.js';
 function fakeBuild(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'junction-console-'));
   mkdirSync(path.join(dir, 'assets'));
-  writeFileSync(path.join(dir, 'index.html'), `<!doctype html><script type="module" src="/assets/index-AbCd1234.js"></script>${' '.repeat(500)}`);
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><script type="module" src="/assets/index-AbCd1234.js"></script>${' '.repeat(500)}`,
+  );
   writeFileSync(path.join(dir, 'assets/index-AbCd1234.js'), `console.log(${JSON.stringify('x'.repeat(2000))});`);
   writeFileSync(path.join(dir, 'assets/index-EfGh5678.css'), 'body { margin: 0 }');
   return dir;
@@ -29,7 +32,13 @@ describe('the web console as served', () => {
     expect(page.body).toContain('/assets/index-AbCd1234.js');
     const policy = String(page.headers['content-security-policy']);
     expect(policy.split('; ')).toEqual(
-      expect.arrayContaining(["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]),
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+      ]),
     );
     expect(policy).not.toContain('unsafe-inline');
     expect(page.headers['x-content-type-options']).toBe('nosniff');

@@ -196,7 +196,8 @@ describe('OpenAPI document and docs pages', () => {
       const successCodes = codes.filter((c) => c < 300);
       for (const code of successCodes) {
         const schema = jsonSchema(operation!.responses[code]);
-        if (success.endsWith('[]')) expect(schema, `${method} ${path} ${code}`).toMatchObject({ type: 'array', items: ref(success.slice(0, -2)) });
+        if (success.endsWith('[]'))
+          expect(schema, `${method} ${path} ${code}`).toMatchObject({ type: 'array', items: ref(success.slice(0, -2)) });
         else expect(schema, `${method} ${path} ${code}`).toEqual(ref(success));
       }
     }
@@ -279,7 +280,11 @@ describe('OpenAPI document and docs pages', () => {
 
     it('marks exactly the protected operations with security [{bearerAuth: []}], and no others', () => {
       const all = operations();
-      for (const name of PROTECTED) expect(all.map((o) => o.name), name).toContain(name);
+      for (const name of PROTECTED)
+        expect(
+          all.map((o) => o.name),
+          name,
+        ).toContain(name);
       for (const { name, operation } of all) {
         if (PROTECTED.includes(name)) expect(operation.security, name).toEqual([{ bearerAuth: [] }]);
         else expect(operation.security ?? [], name).toEqual([]);
@@ -329,9 +334,20 @@ describe('OpenAPI document and docs pages', () => {
 
   it('documents every §6 list parameter with its type and meaning, and the set bodies', () => {
     const params = (path: string) =>
-      Object.fromEntries((doc.paths[path]!.get!.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p as Record<string, any>]));
+      Object.fromEntries(
+        (doc.paths[path]!.get!.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p as Record<string, any>]),
+      );
     const expected: Record<string, Record<string, string>> = {
-      '/item': { tags_all: 'string', tags_any: 'string', tags_none: 'string', store_id: 'integer', q: 'string', price_min: 'number', price_max: 'number', sort: 'string' },
+      '/item': {
+        tags_all: 'string',
+        tags_any: 'string',
+        tags_none: 'string',
+        store_id: 'integer',
+        q: 'string',
+        price_min: 'number',
+        price_max: 'number',
+        sort: 'string',
+      },
       '/tag': { items_all: 'string', items_any: 'string', items_none: 'string', store_id: 'integer', q: 'string', sort: 'string' },
       '/store': { owner_id: 'integer', q: 'string', sort: 'string' },
       '/heroes': { teams_all: 'string', teams_none: 'string', is_training: 'boolean', age_min: 'number' },
@@ -350,7 +366,10 @@ describe('OpenAPI document and docs pages', () => {
     const sort = params('/heroes/{hero_id}/teams').sort!;
     expect(String(sort.description ?? sort.schema.description)).toContain('is_training');
     const body = (path: string) => bodyOf(doc.paths[path]!.put!);
-    expect(body('/item/{item_id}/tag')).toMatchObject({ required: ['tag_ids'], properties: { tag_ids: { type: 'array', maxItems: 1000 } } });
+    expect(body('/item/{item_id}/tag')).toMatchObject({
+      required: ['tag_ids'],
+      properties: { tag_ids: { type: 'array', maxItems: 1000 } },
+    });
     expect(body('/heroes/{hero_id}/teams').properties.teams.items.properties).toHaveProperty('is_training');
   });
 

@@ -38,7 +38,9 @@ function report(request: GeneratedRequest, answer: Answer, problem: string): str
     problem,
     `  request: ${request.method} ${request.url}`,
     `  as: ${as}`,
-    ...(request.payload === undefined ? [] : [`  body (${request.contentType ?? 'no content type'}): ${shorten(JSON.stringify(request.payload), 300)}`]),
+    ...(request.payload === undefined
+      ? []
+      : [`  body (${request.contentType ?? 'no content type'}): ${shorten(JSON.stringify(request.payload), 300)}`]),
     `  answer: ${answer.status} ${shorten(answer.body, 500)}`,
   ].join('\n');
 }

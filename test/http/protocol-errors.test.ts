@@ -58,7 +58,11 @@ describe('answers of the HTTP layer, on a real server (SQLite)', () => {
   const envelope = (code: number, status: string) => ({ code, status, message: expect.any(String) });
 
   it('answers a malformed request with 400 in the envelope and closes the connection', async () => {
-    for (const request of ['NOT HTTP AT ALL\r\n\r\n', 'GET /store HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 'GET /store HTTP/9.9\r\n\r\n']) {
+    for (const request of [
+      'NOT HTTP AT ALL\r\n\r\n',
+      'GET /store HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+      'GET /store HTTP/9.9\r\n\r\n',
+    ]) {
       const answer = await raw([request]);
       expect(answer.status, request).toBe(400);
       expect(answer.body, request).toEqual(envelope(400, 'Bad Request'));

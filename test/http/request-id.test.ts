@@ -53,7 +53,10 @@ describe('X-Request-Id', () => {
       { method: 'GET', url: '/docs' },
     ] as const;
     for (const [i, request] of requests.entries()) {
-      const reply = await t.app.inject({ ...request, headers: { ...('headers' in request ? request.headers : {}), 'x-request-id': `answer-${i}` } });
+      const reply = await t.app.inject({
+        ...request,
+        headers: { ...('headers' in request ? request.headers : {}), 'x-request-id': `answer-${i}` },
+      });
       expect(reply.headers['x-request-id'], `${request.method} ${request.url} → ${reply.statusCode}`).toBe(`answer-${i}`);
       if (i < 7) expect(reply.statusCode).toBeGreaterThanOrEqual(400);
     }
@@ -78,7 +81,9 @@ describe('X-Request-Id of a running service', () => {
       const id = (await fetch(`${server.url}/item/1`)).headers.get('x-request-id')!;
       // A request the HTTP parser refuses gets an id too.
       const raw = await new Promise<string>((resolve, reject) => {
-        const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nBad Header\r\n\r\n'));
+        const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () =>
+          socket.write('GET / HTTP/1.1\r\nBad Header\r\n\r\n'),
+        );
         let text = '';
         socket.on('data', (chunk) => (text += chunk));
         socket.on('close', () => resolve(text));
@@ -94,7 +99,10 @@ describe('X-Request-Id of a running service', () => {
   it('is a UUID unique to the request, and in the log lines about it', () => {
     expect(answered.own).toBe('from-the-proxy');
     expect(answered.id).toMatch(UUID);
-    const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+    const lines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
     expect(lines.filter((line) => line.reqId === answered.id).map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
     expect(lines.filter((line) => line.reqId === 'from-the-proxy')).toHaveLength(2);
     expect(answered.raw).toMatch(/^HTTP\/1\.1 400 /);

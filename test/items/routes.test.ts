@@ -18,7 +18,14 @@ describe.each(BACKENDS)('items on %s', (backend) => {
   /** A new store with a name of its own. */
   const newStore = () => makeStore(t.app, `items-store-${++storeCount}`);
   const countItems = async () =>
-    Number((await t.database.db.selectFrom('items').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.database.db
+          .selectFrom('items')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   describe('POST /item', () => {
     it('creates an item and answers 201 with the Item shape, never echoing store_id', async () => {
@@ -176,12 +183,19 @@ describe.each(BACKENDS)('items on %s', (backend) => {
         ['page_size=2', ids.slice(0, 2), '{"total":3,"total_pages":2,"first_page":1,"last_page":2,"page":1,"next_page":2}'],
         ['page=2&page_size=2', ids.slice(2), '{"total":3,"total_pages":2,"first_page":1,"last_page":2,"page":2,"previous_page":1}'],
         ['page=3&page_size=2', [], '{"total":3,"total_pages":2,"first_page":1,"last_page":2}'],
-        ['page=2&page_size=1', ids.slice(1, 2), '{"total":3,"total_pages":3,"first_page":1,"last_page":3,"page":2,"previous_page":1,"next_page":3}'],
+        [
+          'page=2&page_size=1',
+          ids.slice(1, 2),
+          '{"total":3,"total_pages":3,"first_page":1,"last_page":3,"page":2,"previous_page":1,"next_page":3}',
+        ],
       ] as const;
       for (const [query, expectedIds, header] of pages) {
         const reply = await call(t.app, 'GET', `/item?${query}`);
         expect(reply.status, query).toBe(200);
-        expect(reply.body.map((i: { id: number }) => i.id), query).toEqual(expectedIds);
+        expect(
+          reply.body.map((i: { id: number }) => i.id),
+          query,
+        ).toEqual(expectedIds);
         expect(reply.headers['x-pagination'], query).toBe(header);
       }
 
@@ -264,9 +278,7 @@ describe.each(BACKENDS)('items on %s', (backend) => {
       expect(body.tags).toEqual([{ id: tag.id, name: 'keep' }]);
       expect(body.store).toEqual({ id: store.id, name: store.name });
       // The tag shows the new name.
-      expect((await expectStatus(t.app, 200, 'GET', `/tag/${tag.id}`)).items).toEqual([
-        { id: item.id, name: 'Tagged again', price: 1 },
-      ]);
+      expect((await expectStatus(t.app, 200, 'GET', `/tag/${tag.id}`)).items).toEqual([{ id: item.id, name: 'Tagged again', price: 1 }]);
     });
 
     it('refuses store_id and other unknown fields with 422 "Unknown field." and changes nothing', async () => {
@@ -334,9 +346,7 @@ describe.each(BACKENDS)('items on %s', (backend) => {
       await expectStatus(t.app, 404, 'GET', `/item/${doomed.id}`);
       // The tag no longer lists it, but still lists the other item.
       expect((await expectStatus(t.app, 200, 'GET', `/tag/${tag.id}`)).items).toEqual([{ id: kept.id, name: 'Kept', price: 2 }]);
-      expect((await expectStatus(t.app, 200, 'GET', `/store/${store.id}`)).items).toEqual([
-        { id: kept.id, name: 'Kept', price: 2 },
-      ]);
+      expect((await expectStatus(t.app, 200, 'GET', `/store/${store.id}`)).items).toEqual([{ id: kept.id, name: 'Kept', price: 2 }]);
       const links = await t.database.db.selectFrom('items_tags').selectAll().where('item_id', '=', doomed.id).execute();
       expect(links).toEqual([]);
 

@@ -16,9 +16,7 @@ describe.each(BACKENDS)('the other end as a collection, and set whole, on %s', (
   /** A store with `items` items and `tags` tags, none linked. */
   async function store(items: number, tags: number, token?: string) {
     const name = `store ${++n}`;
-    const s = token
-      ? (await call(t.app, 'POST', '/store', { name }, { token })).body
-      : await makeStore(t.app, name);
+    const s = token ? (await call(t.app, 'POST', '/store', { name }, { token })).body : await makeStore(t.app, name);
     const itemIds: number[] = [];
     const tagIds: number[] = [];
     for (let i = 0; i < items; i++) itemIds.push((await makeItem(t.app, s.id, `item ${n}.${i}`, i + 1)).id);
@@ -26,7 +24,9 @@ describe.each(BACKENDS)('the other end as a collection, and set whole, on %s', (
     return { id: s.id as number, items: itemIds, tags: tagIds };
   }
   const linksOfItem = async (item: number) =>
-    (await t.database.db.selectFrom('items_tags').select('tag_id').where('item_id', '=', item).orderBy('tag_id').execute()).map((r) => r.tag_id);
+    (await t.database.db.selectFrom('items_tags').select('tag_id').where('item_id', '=', item).orderBy('tag_id').execute()).map(
+      (r) => r.tag_id,
+    );
   const heroLinks = async (hero: number) =>
     (await t.database.db.selectFrom('heroteamlink').selectAll().where('hero_id', '=', hero).orderBy('team_id').execute()).map((r) => ({
       team_id: r.team_id,
@@ -133,7 +133,10 @@ describe.each(BACKENDS)('the other end as a collection, and set whole, on %s', (
         body: notFound('Item not found.'),
       });
       expect(await linksOfItem(item!)).toEqual([s.tags[0]]);
-      expect(await call(t.app, 'PUT', '/item/999999/tag', { tag_ids: [] })).toMatchObject({ status: 404, body: notFound('Item not found.') });
+      expect(await call(t.app, 'PUT', '/item/999999/tag', { tag_ids: [] })).toMatchObject({
+        status: 404,
+        body: notFound('Item not found.'),
+      });
     });
 
     it('422 for duplicates, a value that is not a list, more than 1000 ids, unknown fields', async () => {
@@ -179,7 +182,10 @@ describe.each(BACKENDS)('the other end as a collection, and set whole, on %s', (
         const p = await makeTeam(t.app, `P ${n}`);
         const url = `/heroes/${hero.id}/teams`;
         expect((await call(t.app, 'PUT', url, { teams: [{ team_id: z.id }] }, { token: stranger.access })).status).toBe(200);
-        expect((await call(t.app, 'PUT', url, { teams: [{ team_id: z.id, is_training: true }, { team_id: p.id }] }, { token: stranger.access })).status).toBe(200);
+        expect(
+          (await call(t.app, 'PUT', url, { teams: [{ team_id: z.id, is_training: true }, { team_id: p.id }] }, { token: stranger.access }))
+            .status,
+        ).toBe(200);
         expect(await call(t.app, 'PUT', url, { teams: [{ team_id: p.id }] }, { token: stranger.access })).toMatchObject({
           status: 403,
           body: { message: 'Admin privilege required.' },

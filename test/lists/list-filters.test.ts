@@ -30,7 +30,13 @@ describe.each(BACKENDS)('filters on lists on %s', (backend) => {
     a.sale = (await makeTag(t.app, a.store, 'sale')).id;
     b.tag = (await makeTag(t.app, b.store, 'wood')).id;
     const links: [number, number][] = [
-      [a.chair, a.wood], [a.chair, a.sale], [a.table, a.wood], [a.table, a.metal], [a.lamp, a.metal], [a.lamp, a.sale], [b.item, b.tag],
+      [a.chair, a.wood],
+      [a.chair, a.sale],
+      [a.table, a.wood],
+      [a.table, a.metal],
+      [a.lamp, a.metal],
+      [a.lamp, a.sale],
+      [b.item, b.tag],
     ];
     for (const [item, tag] of links) await expectStatus(t.app, 201, 'POST', `/item/${item}/tag/${tag}`);
 
@@ -73,7 +79,7 @@ describe.each(BACKENDS)('filters on lists on %s', (backend) => {
     it('an id that names nothing matches nothing', async () => {
       expect((await list('/item?tags_all=999999')).ids).toEqual([]);
       expect((await list('/item?tags_any=999999')).ids).toEqual([]);
-      expect((await list('/item?tags_none=999999&store_id=' + b.store)).ids).toEqual([b.item]);
+      expect((await list(`/item?tags_none=999999&store_id=${b.store}`)).ids).toEqual([b.item]);
     });
 
     it('filters combine, and X-Pagination counts the filtered rows', async () => {
@@ -127,7 +133,12 @@ describe.each(BACKENDS)('filters on lists on %s', (backend) => {
     it('GET /tag lists every tag, with its store and items', async () => {
       const all = await list('/tag');
       expect(all.ids).toEqual([a.wood, a.metal, a.sale, b.tag]);
-      expect(all.body[3]).toEqual({ id: b.tag, name: 'wood', store: { id: b.store, name: 'Store B' }, items: [{ id: b.item, name: 'Chair B', price: 1 }] });
+      expect(all.body[3]).toEqual({
+        id: b.tag,
+        name: 'wood',
+        store: { id: b.store, name: 'Store B' },
+        items: [{ id: b.item, name: 'Chair B', price: 1 }],
+      });
       expect((await list(`/tag?items_all=${a.chair},${a.lamp}`)).ids).toEqual([a.sale]);
       expect((await list(`/tag?items_none=${a.table}&store_id=${a.store}`)).ids).toEqual([a.sale]);
     });

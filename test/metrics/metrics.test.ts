@@ -3,18 +3,8 @@ import { createMetrics } from '../../src/metrics/metrics.js';
 import { useTestApp } from '../helpers/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { startServer, type Running } from '../helpers/process.js';
+import { sample } from '../helpers/prometheus.js';
 import { call, makeStore } from '../helpers/requests.js';
-
-/** The value of one series of Prometheus' text format, e.g. `http_requests_total{method="GET",route="/store",status="200"}`. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 describe('metrics off (the default)', () => {
   const t = useTestApp('sqlite');
@@ -46,7 +36,9 @@ describe('GET /metrics (METRICS=1)', () => {
     expect(sample(text, 'http_request_duration_seconds_bucket', { ...labels, status: '200', le: '+Inf' })).toBe(3);
     expect(sample(text, 'http_request_duration_seconds_bucket', { ...labels, status: '200', le: '5' })).toBe(3);
     // Buckets are cumulative.
-    const buckets = ['0.001', '0.01', '0.1', '1'].map((le) => sample(text, 'http_request_duration_seconds_bucket', { ...labels, status: '200', le })!);
+    const buckets = ['0.001', '0.01', '0.1', '1'].map(
+      (le) => sample(text, 'http_request_duration_seconds_bucket', { ...labels, status: '200', le })!,
+    );
     expect([...buckets].sort((a, b) => a - b)).toEqual(buckets);
     expect(sample(text, 'http_request_duration_seconds_sum', { ...labels, status: '200' })).toBeGreaterThan(0);
     expect(sample(text, 'http_requests_total', { method: 'POST', route: '/store', status: '201' })).toBe(1);
@@ -57,7 +49,13 @@ describe('GET /metrics (METRICS=1)', () => {
 
   it("has Node's own: event-loop lag, memory, CPU", async () => {
     const text = await scrape();
-    for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'process_cpu_seconds_total']) {
+    for (const name of [
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'process_cpu_seconds_total',
+    ]) {
       expect(sample(text, name), name).toBeGreaterThanOrEqual(0);
     }
   });

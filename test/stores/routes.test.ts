@@ -131,10 +131,7 @@ describe.each(BACKENDS)('stores on %s', (backend) => {
         ];
         if (round % 3 === 1) await new Promise((resolve) => setImmediate(resolve));
         if (round % 3 === 2) await new Promise((resolve) => setTimeout(resolve, 1));
-        const [deleted, linked, tagDeleted] = await Promise.all([
-          t.app.inject({ method: 'DELETE', url: `/store/${store.id}` }),
-          ...others,
-        ]);
+        const [deleted, linked, tagDeleted] = await Promise.all([t.app.inject({ method: 'DELETE', url: `/store/${store.id}` }), ...others]);
         const where = `round ${round}: store ${deleted!.statusCode}, link ${linked!.statusCode}, tag ${tagDeleted!.statusCode}`;
         expect(deleted!.statusCode, where).toBe(200);
         expect([201, 404], where).toContain(linked!.statusCode);
@@ -174,9 +171,7 @@ describe.each(BACKENDS)('stores on %s', (backend) => {
 
     it('reports every problem of a body at once', async () => {
       const reply = await call(t.app, 'POST', '/store', { id: 3 });
-      expect(reply.body).toEqual(
-        unprocessable({ json: { name: ['Missing data for required field.'], id: ['Unknown field.'] } }),
-      );
+      expect(reply.body).toEqual(unprocessable({ json: { name: ['Missing data for required field.'], id: ['Unknown field.'] } }));
     });
 
     it('refuses a name that is not a string: number, boolean, object, list or null', async () => {
@@ -306,15 +301,11 @@ describe.each(BACKENDS)('stores on %s', (backend) => {
       expect(first.status).toBe(200);
       expect(first.body).toHaveLength(100);
       expect(first.body.map((s: { name: string }) => s.name)).toEqual(names.slice(0, 100).map((n) => n.name));
-      expect(pagination(first.headers)).toBe(
-        '{"total":101,"total_pages":2,"first_page":1,"last_page":2,"page":1,"next_page":2}',
-      );
+      expect(pagination(first.headers)).toBe('{"total":101,"total_pages":2,"first_page":1,"last_page":2,"page":1,"next_page":2}');
 
       const second = await call(t.app, 'GET', '/store?page=2');
       expect(second.body.map((s: { name: string }) => s.name)).toEqual(['bulk-100']);
-      expect(pagination(second.headers)).toBe(
-        '{"total":101,"total_pages":2,"first_page":1,"last_page":2,"page":2,"previous_page":1}',
-      );
+      expect(pagination(second.headers)).toBe('{"total":101,"total_pages":2,"first_page":1,"last_page":2,"page":2,"previous_page":1}');
 
       const all = await call(t.app, 'GET', '/store?page_size=1000');
       expect(all.status).toBe(200);

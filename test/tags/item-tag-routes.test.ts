@@ -12,12 +12,7 @@ describe.each(BACKENDS)('item ↔ tag links on %s', (backend) => {
   /** A new store with a name of its own. */
   const newStore = () => makeStore(t.app, `links-store-${++storeCount}`);
   const linkRows = (itemId: number, tagId: number) =>
-    t.database.db
-      .selectFrom('items_tags')
-      .selectAll()
-      .where('item_id', '=', itemId)
-      .where('tag_id', '=', tagId)
-      .execute();
+    t.database.db.selectFrom('items_tags').selectAll().where('item_id', '=', itemId).where('tag_id', '=', tagId).execute();
 
   /** A store with an item and a tag in it. */
   async function pair(itemName = 'item', tagName = 'tag') {

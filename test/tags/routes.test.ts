@@ -89,17 +89,13 @@ describe.each(BACKENDS)('tags on %s', (backend) => {
         status: 'Bad Request',
         message: 'A tag with that name already exists in that store.',
       });
-      expect((await expectStatus(t.app, 200, 'GET', `/store/${store.id}/tag`)).map((tag: { id: number }) => tag.id)).toEqual([
-        first.id,
-      ]);
+      expect((await expectStatus(t.app, 200, 'GET', `/store/${store.id}/tag`)).map((tag: { id: number }) => tag.id)).toEqual([first.id]);
     });
 
     it('creates one tag when ten requests ask for the same name in a store at once; the others get 400', async () => {
       const store = await newStore();
       const replies = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          t.app.inject({ method: 'POST', url: `/store/${store.id}/tag`, payload: { name: 'rushed' } }),
-        ),
+        Array.from({ length: 10 }, () => t.app.inject({ method: 'POST', url: `/store/${store.id}/tag`, payload: { name: 'rushed' } })),
       );
       expect(replies.map((r) => r.statusCode).sort()).toEqual([201, ...Array(9).fill(400)]);
       for (const reply of replies.filter((r) => r.statusCode === 400)) {
@@ -185,9 +181,7 @@ describe.each(BACKENDS)('tags on %s', (backend) => {
       expect(reply.status).toBe(202);
       expect(reply.body).toEqual({ message: 'Tag deleted.' });
       await expectStatus(t.app, 404, 'GET', `/tag/${doomed.id}`);
-      expect((await expectStatus(t.app, 200, 'GET', `/store/${store.id}/tag`)).map((tag: { id: number }) => tag.id)).toEqual([
-        kept.id,
-      ]);
+      expect((await expectStatus(t.app, 200, 'GET', `/store/${store.id}/tag`)).map((tag: { id: number }) => tag.id)).toEqual([kept.id]);
       const again = await call(t.app, 'DELETE', `/tag/${doomed.id}`);
       expect(again.status).toBe(404);
       expect(again.body).toMatchObject({ code: 404, status: 'Not Found' });

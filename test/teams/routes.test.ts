@@ -28,10 +28,16 @@ describe.each(BACKENDS)('teams on %s', (backend) => {
   const teamRows = (name: string) => t.database.db.selectFrom('team').selectAll().where('name', '=', name).execute();
   const linkRowsOfHeroes = (heroIds: number[]) =>
     t.database.db.selectFrom('heroteamlink').selectAll().where('hero_id', 'in', heroIds).execute();
-  const linkRowsOfTeam = (teamId: number) =>
-    t.database.db.selectFrom('heroteamlink').selectAll().where('team_id', '=', teamId).execute();
+  const linkRowsOfTeam = (teamId: number) => t.database.db.selectFrom('heroteamlink').selectAll().where('team_id', '=', teamId).execute();
   const countRows = async (table: 'hero' | 'team' | 'heroteamlink') =>
-    Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   describe('POST /teams', () => {
     it('creates a team: 201 with exactly the TeamWithHeroes keys, and GET answers the same', async () => {
@@ -72,9 +78,7 @@ describe.each(BACKENDS)('teams on %s', (backend) => {
       expect((await expectStatus(t.app, 200, 'GET', `/heroes/${a.id}`)).teams).toEqual([
         { id: reply.body.id, name: 'Z-Force', headquarters: "Sister Margaret's Bar", is_training: true },
       ]);
-      expect((await expectStatus(t.app, 200, 'GET', `/heroes/${c.id}`)).teams).toMatchObject([
-        { id: reply.body.id, is_training: false },
-      ]);
+      expect((await expectStatus(t.app, 200, 'GET', `/heroes/${c.id}`)).teams).toMatchObject([{ id: reply.body.id, is_training: false }]);
       expect(await linkRowsOfTeam(reply.body.id)).toHaveLength(3);
     });
 
@@ -123,12 +127,8 @@ describe.each(BACKENDS)('teams on %s', (backend) => {
 
     it('requires name and headquarters, and says which are missing', async () => {
       const before = await countRows('team');
-      expect((await call(t.app, 'POST', '/teams', {})).body).toEqual(
-        unprocessable({ json: { name: MISSING, headquarters: MISSING } }),
-      );
-      expect((await call(t.app, 'POST', '/teams', { name: 'Only name' })).body).toEqual(
-        unprocessable({ json: { headquarters: MISSING } }),
-      );
+      expect((await call(t.app, 'POST', '/teams', {})).body).toEqual(unprocessable({ json: { name: MISSING, headquarters: MISSING } }));
+      expect((await call(t.app, 'POST', '/teams', { name: 'Only name' })).body).toEqual(unprocessable({ json: { headquarters: MISSING } }));
       const reply = await call(t.app, 'POST', '/teams', { headquarters: 'Only HQ' });
       expect(reply.status).toBe(422);
       expect(reply.body).toEqual(unprocessable({ json: { name: MISSING } }));

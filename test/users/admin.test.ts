@@ -38,7 +38,14 @@ async function appOn(testDatabase: TestDatabase): Promise<{ app: App; database: 
   await migrateToLatest(database.db);
   const app = await buildApp({ database, secret: TEST_SECRET, authRateLimit: 10_000 });
   await app.ready();
-  return { app, database, close: async () => (await app.close(), await database.close()) };
+  return {
+    app,
+    database,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
 }
 
 describe.each(BACKENDS)('the admin from ADMIN_USERNAME/ADMIN_PASSWORD on %s', (backend) => {
@@ -64,9 +71,15 @@ describe.each(BACKENDS)('the admin from ADMIN_USERNAME/ADMIN_PASSWORD on %s', (b
 
       const hero = await post(server, '/heroes', { name: 'Deletable', secret_name: 'x' }, plain);
       expect(hero.status).toBe(201);
-      const asPlain = await fetch(`${server.url}/heroes/${hero.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${plain}` } });
+      const asPlain = await fetch(`${server.url}/heroes/${hero.body.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${plain}` },
+      });
       expect(asPlain.status).toBe(403);
-      const asAdmin = await fetch(`${server.url}/heroes/${hero.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      const asAdmin = await fetch(`${server.url}/heroes/${hero.body.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(asAdmin.status).toBe(200);
       expect(await asAdmin.json()).toEqual({ message: 'Hero deleted.' });
     } finally {

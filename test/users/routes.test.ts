@@ -22,10 +22,8 @@ describe.each(BACKENDS)('users and tokens on %s', (backend) => {
   /** Everything sent back: the body and every header, so a test can look for a secret in either. */
   const everything = (reply: Reply) => JSON.stringify({ body: reply.body, headers: reply.headers });
 
-  const register = (username: string, password: string) =>
-    call(t.app, 'POST', '/register', { username, password }, { token: null });
-  const login = (username: string, password: string) =>
-    call(t.app, 'POST', '/login', { username, password }, { token: null });
+  const register = (username: string, password: string) => call(t.app, 'POST', '/register', { username, password }, { token: null });
+  const login = (username: string, password: string) => call(t.app, 'POST', '/login', { username, password }, { token: null });
 
   /** Registers and signs in a new user through the API: its id and tokens. */
   async function signUp(prefix = 'user') {
@@ -228,7 +226,9 @@ describe.each(BACKENDS)('users and tokens on %s', (backend) => {
       const second = await call(t.app, 'POST', '/refresh', undefined, { token: first.body.refresh_token });
       expect(second.status).toBe(200);
       expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
-      expect((await call(t.app, 'POST', '/refresh', undefined, { token: first.body.refresh_token })).body).toEqual(unauthorized('token_revoked'));
+      expect((await call(t.app, 'POST', '/refresh', undefined, { token: first.body.refresh_token })).body).toEqual(
+        unauthorized('token_revoked'),
+      );
       expect((await call(t.app, 'POST', '/refresh', undefined, { token: user.refresh })).body).toEqual(unauthorized('token_revoked'));
       expect((await call(t.app, 'POST', '/refresh', undefined, { token: second.body.refresh_token })).status).toBe(200);
     });
@@ -269,9 +269,13 @@ describe.each(BACKENDS)('users and tokens on %s', (backend) => {
       expect(reply.body).toEqual(unauthorized('invalid_token'));
     });
 
-    it("takes is_admin from the user as it is now, not from the refresh token", async () => {
+    it('takes is_admin from the user as it is now, not from the refresh token', async () => {
       const user = await signUp();
-      await t.database.db.updateTable('users').set({ is_admin: t.database.flavor.bindBoolean(true) }).where('id', '=', user.id).execute();
+      await t.database.db
+        .updateTable('users')
+        .set({ is_admin: t.database.flavor.bindBoolean(true) })
+        .where('id', '=', user.id)
+        .execute();
       const reply = await call(t.app, 'POST', '/refresh', undefined, { token: user.refresh });
       expect(reply.status).toBe(200);
       expect(decodeJwt(reply.body.access_token).is_admin).toBe(true);
@@ -367,7 +371,11 @@ describe.each(BACKENDS)('users and tokens on %s', (backend) => {
 
     it('says is_admin true for an admin, from the user as they are now', async () => {
       const user = await signUp();
-      await t.database.db.updateTable('users').set({ is_admin: t.database.flavor.bindBoolean(true) }).where('id', '=', user.id).execute();
+      await t.database.db
+        .updateTable('users')
+        .set({ is_admin: t.database.flavor.bindBoolean(true) })
+        .where('id', '=', user.id)
+        .execute();
       // The token still says is_admin false; the answer follows the user.
       expect((await call(t.app, 'GET', '/me', undefined, { token: user.access })).body).toEqual({
         id: user.id,

@@ -54,6 +54,7 @@ export function MembershipGrid({ heroes, teams, canRemove, onMember, onTraining 
                         <label class="switch">
                           <input
                             type="checkbox"
+                            // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox's checked state is the switch's; ARIA in HTML says not to add aria-checked
                             role="switch"
                             aria-label={`${hero.name} training in ${team.name}`}
                             checked={link.is_training}

@@ -77,11 +77,20 @@ export function TagPicker({ label, options, onChoose, disabled, inputRef }: TagP
         onKeyDown={onKeyDown}
         onBlur={() => setOpen(false)}
       />
-      <ul id={`${id}-list`} role="listbox" aria-label={label} hidden={!expanded}>
+      <ul
+        id={`${id}-list`}
+        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: WAI-ARIA's combobox pattern: a list of options
+        role="listbox"
+        aria-label={label}
+        hidden={!expanded}
+      >
         {matches.map((option, index) => (
+          // biome-ignore lint/a11y/useFocusableInteractive: the input keeps the focus and points at the option (aria-activedescendant)
+          // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard chooses through the input (onKeyDown above)
           <li
             key={option.id}
             id={`${id}-${option.id}`}
+            // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: WAI-ARIA's combobox pattern: an option of the list
             role="option"
             aria-selected={index === active}
             // The input keeps the focus while the pointer chooses.

@@ -40,9 +40,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tag_id', 'integer', (c) => c.notNull())
     .addColumn('store_id', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('items_tags_pkey', ['item_id', 'tag_id'])
-    .addForeignKeyConstraint('items_tags_item_fk', ['item_id', 'store_id'], 'items', ['id', 'store_id'], (fk) =>
-      fk.onDelete('cascade'),
-    )
+    .addForeignKeyConstraint('items_tags_item_fk', ['item_id', 'store_id'], 'items', ['id', 'store_id'], (fk) => fk.onDelete('cascade'))
     .addForeignKeyConstraint('items_tags_tag_fk', ['tag_id', 'store_id'], 'tags', ['id', 'store_id'])
     .execute();
   await db.schema.createIndex('items_tags_tag_id_index').on('items_tags').columns(['tag_id', 'item_id']).execute();

@@ -9,9 +9,7 @@ export const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter inst
  */
 export function idColumn(db: Kysely<unknown>) {
   return (column: ColumnDefinitionBuilder) =>
-    isPostgres(db)
-      ? column.primaryKey().generatedByDefaultAsIdentity()
-      : column.primaryKey().autoIncrement();
+    isPostgres(db) ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey().autoIncrement();
 }
 
 export const realType = (db: Kysely<unknown>) => (isPostgres(db) ? 'double precision' : 'real');
