@@ -14,6 +14,5 @@ export function columnsOf(shape: TObject, alias: string): Columns {
  * `columns` ordered by id. Used for one-to-many nesting (a store's items).
  */
 export function jsonList(flavor: SqlFlavor, table: string, alias: string, where: RawBuilder<unknown>, columns: Columns) {
-  const element = flavor.object(columns);
-  return sql`SELECT ${flavor.array(element, sql.ref(`${alias}.id`))} FROM ${sql.table(table)} ${sql.id(alias)} WHERE ${where}`;
+  return flavor.arrayOf(flavor.object(columns), sql`${sql.table(table)} ${sql.id(alias)} WHERE ${where}`, sql.ref(`${alias}.id`));
 }

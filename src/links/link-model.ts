@@ -144,7 +144,11 @@ export function linkedList(
 ): RawBuilder<unknown> {
   const near = model[from];
   const far = model[otherSide(from)];
-  return sql`SELECT ${flavor.array(flavor.object(columns), sql.ref('o.id'))}
-    FROM ${sql.table(model.table)} l JOIN ${sql.table(far.table)} o ON o.id = ${sql.ref(`l.${far.column}`)}
-    WHERE ${sql.ref(`l.${near.column}`)} = ${id}`;
+  // Ordered by the link's own column: the same ids as `o.id`, read in order from the link's key.
+  return flavor.arrayOf(
+    flavor.object(columns),
+    sql`${sql.table(model.table)} l JOIN ${sql.table(far.table)} o ON o.id = ${sql.ref(`l.${far.column}`)}
+    WHERE ${sql.ref(`l.${near.column}`)} = ${id}`,
+    sql.ref(`l.${far.column}`),
+  );
 }
