@@ -4,6 +4,7 @@ import { tokenIssuer } from '../../src/auth/tokens.js';
 import { openDatabase, type Database } from '../../src/database/connection.js';
 import { migrateToLatest } from '../../src/database/migrate.js';
 import type { App } from '../../src/http/app-types.js';
+import type { Tables } from '../../src/database/tables.js';
 import { hashPassword } from '../../src/users/passwords.js';
 import { userRepository } from '../../src/users/repository.js';
 import { createTestDatabase, type Backend, type TestDatabase } from './databases.js';
@@ -87,4 +88,13 @@ export function useTestApp(backend: Backend, options: Partial<AppOptions> = {}):
     if (started) await stopTestApp(started);
   });
   return holder;
+}
+
+/** How many rows `table` holds now. */
+export async function rowCount(t: TestApp, table: keyof Tables): Promise<number> {
+  const row = await t.database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

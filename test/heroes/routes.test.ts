@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp, type TestApp } from '../helpers/app.js';
+import { rowCount, useTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/databases.js';
 import { call, expectStatus, makeHero, makeTeam, sendRaw } from '../helpers/requests.js';
 
@@ -29,15 +29,7 @@ describe.each(BACKENDS)('heroes on %s', (backend) => {
   const linkRowsOfTeams = (teamIds: number[]) =>
     t.database.db.selectFrom('heroteamlink').selectAll().where('team_id', 'in', teamIds).execute();
   const linkRowsOfHero = (heroId: number) => t.database.db.selectFrom('heroteamlink').selectAll().where('hero_id', '=', heroId).execute();
-  const countRows = async (table: 'hero' | 'team' | 'heroteamlink') =>
-    Number(
-      (
-        await t.database.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const countRows = (table: 'hero' | 'team' | 'heroteamlink') => rowCount(t, table);
 
   describe('POST /heroes', () => {
     it('creates a hero: 201 with exactly the HeroWithTeams keys, and GET answers the same', async () => {

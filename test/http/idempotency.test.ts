@@ -9,7 +9,7 @@ import type { App } from '../../src/http/app-types.js';
 import { errorHandling } from '../../src/http/error-handler.js';
 import { IdempotencyHeaders, idempotency, KEY_LIFETIME_MS } from '../../src/http/idempotency.js';
 import { HttpError } from '../../src/http/http-error.js';
-import { TEST_SECRET, useTestApp, type TestApp } from '../helpers/app.js';
+import { rowCount, TEST_SECRET, useTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS, createTestDatabase } from '../helpers/databases.js';
 import { startServer } from '../helpers/process.js';
 import { makeHero, makeItem, makeStore, makeTag, makeTeam } from '../helpers/requests.js';
@@ -36,16 +36,6 @@ async function send(app: App, method: string, url: string, body: unknown, key?: 
   };
 }
 
-type Table = keyof Tables;
-
-async function rows(t: TestApp, table: Table): Promise<number> {
-  const [row] = await t.database.db
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .execute();
-  return Number(row!.n);
-}
-
 /** The key's row, if the database kept one. */
 const keyRows = (t: TestApp, key: string) => t.database.db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).execute();
 
@@ -58,7 +48,7 @@ const headerRefusal = (message: string | RegExp) => ({
 /** A create of API.md's, with what it needs made first (without keys), and the table its row goes to. */
 interface CreateCase {
   name: string;
-  prepare(t: TestApp, n: string): Promise<{ url: string; body?: object; table: Table; status?: number }>;
+  prepare(t: TestApp, n: string): Promise<{ url: string; body?: object; table: keyof Tables; status?: number }>;
 }
 
 const CREATES: CreateCase[] = [
@@ -123,15 +113,15 @@ describe.each(BACKENDS)('Idempotency-Key on creates, on %s', (backend) => {
     it('answers a retry with the same key the first answer again, and creates nothing', async () => {
       const { url, body, table } = await prepare(t, randomUUID());
       const key = randomUUID();
-      const before = await rows(t, table);
+      const before = await rowCount(t, table);
       const first = await send(t.app, 'POST', url, body, key);
       expect(first.status, first.text).toBe(201);
       expect(first.replayed).toBeUndefined();
-      expect(await rows(t, table)).toBe(before + 1);
+      expect(await rowCount(t, table)).toBe(before + 1);
 
       const again = await send(t.app, 'POST', url, body, key);
       expect(again).toEqual({ ...first, replayed: 'true' });
-      expect(await rows(t, table)).toBe(before + 1);
+      expect(await rowCount(t, table)).toBe(before + 1);
     });
 
     it('refuses the same key with another request of the route (422) and creates nothing', async () => {
@@ -140,20 +130,20 @@ describe.each(BACKENDS)('Idempotency-Key on creates, on %s', (backend) => {
       const other = await prepare(t, randomUUID());
       const key = randomUUID();
       expect((await send(t.app, 'POST', first.url, first.body, key)).status).toBe(201);
-      const before = await rows(t, other.table);
+      const before = await rowCount(t, other.table);
       const refused = await send(t.app, 'POST', other.url, other.body, key);
       expect(refused).toMatchObject({ status: 422, body: headerRefusal(/another request/) });
-      expect(await rows(t, other.table)).toBe(before);
+      expect(await rowCount(t, other.table)).toBe(before);
     });
 
     it('without the header, creates as before and keeps no key', async () => {
       const { url, body, table } = await prepare(t, randomUUID());
-      const [before, keysBefore] = [await rows(t, table), await rows(t, 'idempotency_keys')];
+      const [before, keysBefore] = [await rowCount(t, table), await rowCount(t, 'idempotency_keys')];
       const first = await send(t.app, 'POST', url, body);
       expect(first.status).toBe(201);
       expect(first.replayed).toBeUndefined();
-      expect(await rows(t, table)).toBe(before + 1);
-      expect(await rows(t, 'idempotency_keys')).toBe(keysBefore);
+      expect(await rowCount(t, table)).toBe(before + 1);
+      expect(await rowCount(t, 'idempotency_keys')).toBe(keysBefore);
     });
   });
 

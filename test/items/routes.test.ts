@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestApp, type TestApp } from '../helpers/app.js';
+import { rowCount, useTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/databases.js';
 import { call, expectStatus, makeItem, makeStore, makeTag, sendRaw } from '../helpers/requests.js';
 
@@ -17,15 +17,7 @@ describe.each(BACKENDS)('items on %s', (backend) => {
   let storeCount = 0;
   /** A new store with a name of its own. */
   const newStore = () => makeStore(t.app, `items-store-${++storeCount}`);
-  const countItems = async () =>
-    Number(
-      (
-        await t.database.db
-          .selectFrom('items')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const countItems = () => rowCount(t, 'items');
 
   describe('POST /item', () => {
     it('creates an item and answers 201 with the Item shape, never echoing store_id', async () => {

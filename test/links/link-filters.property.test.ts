@@ -10,7 +10,14 @@ type Mode = 'all' | 'any' | 'none';
 const MODES: Mode[] = ['all', 'any', 'none'];
 
 /** A small catalog: `rows` left rows, `others` right rows, and which pairs are linked (with a flag). */
-const catalog = (maxRows: number, maxOthers: number) =>
+/** Rows and other-end rows by index, and links between them by index (each with a flag for link fields). */
+interface Catalog {
+  rows: number;
+  others: number;
+  links: { row: number; other: number; flag: boolean }[];
+}
+
+const catalog = (maxRows: number, maxOthers: number): fc.Arbitrary<Catalog> =>
   fc.record({ rows: fc.integer({ min: 1, max: maxRows }), others: fc.integer({ min: 1, max: maxOthers }) }).chain(({ rows, others }) =>
     fc.record({
       rows: fc.constant(rows),
@@ -44,6 +51,37 @@ describe.each(BACKENDS)('filters through links mean what they say, on %s', (back
   const bool = (value: boolean) => (backend === 'sqlite' ? Number(value) : value);
   let run = 0;
 
+  /** A new store holding `c`'s items, tags and item-tag links; their ids in `c`'s order. */
+  async function storeOf(c: Catalog, label: string) {
+    const { db } = t.database;
+    const [store] = await db
+      .insertInto('stores')
+      .values({ name: `${label} ${backend} ${++run}` })
+      .returning('id')
+      .execute();
+    const items = (
+      await db
+        .insertInto('items')
+        .values(Array.from({ length: c.rows }, (_, i) => ({ name: `i${i}`, price: i, store_id: store!.id })))
+        .returning('id')
+        .execute()
+    ).map((r) => r.id);
+    const tags = (
+      await db
+        .insertInto('tags')
+        .values(Array.from({ length: c.others }, (_, i) => ({ name: `t${i}`, store_id: store!.id })))
+        .returning('id')
+        .execute()
+    ).map((r) => r.id);
+    if (c.links.length > 0) {
+      await db
+        .insertInto('items_tags')
+        .values(c.links.map((l) => ({ item_id: items[l.row]!, tag_id: tags[l.other]!, store_id: store!.id })))
+        .execute();
+    }
+    return { store: store!, items, tags };
+  }
+
   /** The expected rows: `linked(row, other)` says whether a counted link joins them. */
   function expected(rowIds: number[], asked: Record<Mode, number[] | undefined>, linked: (row: number, other: number) => boolean) {
     return rowIds.filter(
@@ -68,39 +106,14 @@ describe.each(BACKENDS)('filters through links mean what they say, on %s', (back
   it('items through tags: tags_all / tags_any / tags_none, from the item end and from a tag’s collection', async () => {
     await fc.assert(
       fc.asyncProperty(catalog(6, 5), fc.integer({ min: 0, max: 4 }), async (c, collectionPick) => {
-        const { db } = t.database;
-        const [store] = await db
-          .insertInto('stores')
-          .values({ name: `property ${backend} ${++run}` })
-          .returning('id')
-          .execute();
-        const items = (
-          await db
-            .insertInto('items')
-            .values(Array.from({ length: c.rows }, (_, i) => ({ name: `i${i}`, price: i, store_id: store!.id })))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
-        const tags = (
-          await db
-            .insertInto('tags')
-            .values(Array.from({ length: c.others }, (_, i) => ({ name: `t${i}`, store_id: store!.id })))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
-        if (c.links.length > 0) {
-          await db
-            .insertInto('items_tags')
-            .values(c.links.map((l) => ({ item_id: items[l.row]!, tag_id: tags[l.other]!, store_id: store!.id })))
-            .execute();
-        }
+        const { store, items, tags } = await storeOf(c, 'property');
         const links = new Set(c.links.map((l) => `${items[l.row]}:${tags[l.other]}`));
         const linked = (item: number, tag: number) => links.has(`${item}:${tag}`);
 
         await fc.assert(
           fc.asyncProperty(filters(c.others), async (chosen) => {
             const asked = ask(chosen, tags);
-            const reply = await call(t.app, 'GET', `/item?store_id=${store!.id}&page_size=1000${params('tags', asked)}`);
+            const reply = await call(t.app, 'GET', `/item?store_id=${store.id}&page_size=1000${params('tags', asked)}`);
             expect(reply.status).toBe(200);
             const want = expected(items, asked, linked);
             expect(reply.body.map((r: { id: number }) => r.id)).toEqual(want);
@@ -186,37 +199,12 @@ describe.each(BACKENDS)('filters through links mean what they say, on %s', (back
   it('tags_all with one id is tags_any with it, and none of an empty catalog’s tags keeps every item', async () => {
     await fc.assert(
       fc.asyncProperty(catalog(5, 4), fc.nat(3), async (c, pick) => {
-        const { db } = t.database;
-        const [store] = await db
-          .insertInto('stores')
-          .values({ name: `single ${backend} ${++run}` })
-          .returning('id')
-          .execute();
-        const items = (
-          await db
-            .insertInto('items')
-            .values(Array.from({ length: c.rows }, (_, i) => ({ name: `i${i}`, price: i, store_id: store!.id })))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
-        const tags = (
-          await db
-            .insertInto('tags')
-            .values(Array.from({ length: c.others }, (_, i) => ({ name: `t${i}`, store_id: store!.id })))
-            .returning('id')
-            .execute()
-        ).map((r) => r.id);
-        if (c.links.length > 0) {
-          await db
-            .insertInto('items_tags')
-            .values(c.links.map((l) => ({ item_id: items[l.row]!, tag_id: tags[l.other]!, store_id: store!.id })))
-            .execute();
-        }
+        const { store, items, tags } = await storeOf(c, 'single');
         const tag = tags[pick % tags.length]!;
-        const all = await call(t.app, 'GET', `/item?store_id=${store!.id}&tags_all=${tag}`);
-        const any = await call(t.app, 'GET', `/item?store_id=${store!.id}&tags_any=${tag}`);
+        const all = await call(t.app, 'GET', `/item?store_id=${store.id}&tags_all=${tag}`);
+        const any = await call(t.app, 'GET', `/item?store_id=${store.id}&tags_any=${tag}`);
         expect(all.body).toEqual(any.body);
-        const none = await call(t.app, 'GET', `/item?store_id=${store!.id}&tags_none=${MISSING}`);
+        const none = await call(t.app, 'GET', `/item?store_id=${store.id}&tags_none=${MISSING}`);
         expect(none.body.map((r: { id: number }) => r.id)).toEqual(items);
       }),
       { numRuns: RUNS },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp, type TestApp } from '../helpers/app.js';
+import { rowCount, useTestApp, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/databases.js';
 import { call, expectStatus, makeHero, makeTeam, sendRaw } from '../helpers/requests.js';
 
@@ -29,15 +29,7 @@ describe.each(BACKENDS)('teams on %s', (backend) => {
   const linkRowsOfHeroes = (heroIds: number[]) =>
     t.database.db.selectFrom('heroteamlink').selectAll().where('hero_id', 'in', heroIds).execute();
   const linkRowsOfTeam = (teamId: number) => t.database.db.selectFrom('heroteamlink').selectAll().where('team_id', '=', teamId).execute();
-  const countRows = async (table: 'hero' | 'team' | 'heroteamlink') =>
-    Number(
-      (
-        await t.database.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const countRows = (table: 'hero' | 'team' | 'heroteamlink') => rowCount(t, table);
 
   describe('POST /teams', () => {
     it('creates a team: 201 with exactly the TeamWithHeroes keys, and GET answers the same', async () => {
