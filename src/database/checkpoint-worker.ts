@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { sqliteBusy } from './errors.js';
 import { Sqlite as BetterSqlite3 } from './sqlite-driver.js';
 
 /** What the checkpoint worker is given: the file, and how often to copy its WAL back. */
@@ -21,7 +22,7 @@ const checkpoint = () => {
     connection.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
     // Another connection's checkpoint is under way (SQLITE_BUSY): this one's turn comes next time.
-    if (!/^SQLITE_BUSY/.test(String((error as { code?: unknown }).code))) throw error;
+    if (!sqliteBusy(error)) throw error;
   }
 };
 const timer = setInterval(checkpoint, everyMs);

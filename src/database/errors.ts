@@ -32,3 +32,8 @@ export function unstorableValue(error: unknown): boolean {
   if (typeof code !== 'string') return false;
   return /^22[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG';
 }
+
+/** SQLite found the file locked by another connection (SQLITE_BUSY and its extended codes). */
+export function sqliteBusy(error: unknown): boolean {
+  return /^SQLITE_BUSY/.test(String((error as { code?: unknown } | null)?.code));
+}

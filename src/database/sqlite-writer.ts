@@ -12,11 +12,10 @@ import {
   type QueryResult,
   type SqliteDatabase,
 } from 'kysely';
+import { sqliteBusy } from './errors.js';
 import { DatabaseUnavailable } from './unavailable.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(String((error as { code?: unknown }).code));
 
 /**
  * The one connection that writes to a SQLite file. better-sqlite3 is synchronous, so SQLite's own
@@ -39,7 +38,7 @@ class Connection implements DatabaseConnection {
       try {
         return this.run<R>(compiled);
       } catch (error) {
-        if (!isBusy(error)) throw error;
+        if (!sqliteBusy(error)) throw error;
         if (this.raw.inTransaction || Date.now() + pause > this.deadline) {
           throw new DatabaseUnavailable('the SQLite file is locked by another connection', { cause: error });
         }

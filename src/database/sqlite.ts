@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Sqlite as BetterSqlite3 } from './sqlite-driver.js';
 import { sql, type Kysely } from 'kysely';
+import { sqliteBusy } from './errors.js';
 import { prepareSqliteFile } from './sqlite-file.js';
 import { cachingStatements } from './sqlite-statements.js';
 import { sqliteWriter } from './sqlite-writer.js';
@@ -11,6 +12,27 @@ import { BACKSTOP_PAGES, walCheckpoints } from './wal-checkpoints.js';
 /** Below this much free space beside the file, the service says it is not ready for writes. */
 const MIN_FREE_BYTES = 16 * 1024 * 1024;
 
+/** How long opening a file waits for other processes that open it at the same moment. */
+const OPEN_WAIT_MS = 10_000;
+
+/**
+ * Puts the file in WAL mode. Processes that do so at the same moment on a new file (instances or
+ * workers starting together) each want the other's lock, and SQLite fails one of them at once rather
+ * than deadlock: that one tries again after a pause. The pause blocks, but nothing is served yet.
+ */
+function enterWal(raw: BetterSqlite3): void {
+  const deadline = Date.now() + OPEN_WAIT_MS;
+  for (;;) {
+    try {
+      raw.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!sqliteBusy(error) || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
 /**
  * A SQLite file (or `:memory:`): WAL, copied back into the file by a worker thread (`walCheckpoints`),
  * foreign keys on, and a writer that never waits on the event loop (see `sqliteWriter`). The reads of the latest committed state go through a read-only
@@ -19,7 +41,7 @@ const MIN_FREE_BYTES = 16 * 1024 * 1024;
 export function openSqlite(file: string, waitMs: number) {
   if (file !== ':memory:') prepareSqliteFile(file);
   const raw = new BetterSqlite3(file);
-  raw.pragma('journal_mode = WAL');
+  enterWal(raw);
   raw.pragma('busy_timeout = 0');
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');
