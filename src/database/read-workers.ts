@@ -1,10 +1,10 @@
 import type { Worker } from 'node:worker_threads';
-import type { ReadAnswer, ReadRequest } from './read-worker.js';
+import type { Read, ReadAnswer, ReadRequest, ReadResult } from './read-worker.js';
 import { DatabaseUnavailable } from './unavailable.js';
 import { startWorkerThread } from './worker-thread.js';
 
 interface Pending {
-  resolve(result: unknown[] | Uint8Array): void;
+  resolve(results: ReadResult[]): void;
   reject(error: Error): void;
 }
 
@@ -42,7 +42,7 @@ export function openReadWorkers(file: string, count: number, start: (file: strin
       const pending = slot.pending.get(answer.id);
       slot.pending.delete(answer.id);
       if ('error' in answer) pending?.reject(rebuilt(answer.error));
-      else pending?.resolve('rows' in answer ? answer.rows : answer.json);
+      else pending?.resolve(answer.results);
     });
     const fail = (error: Error) => {
       if (slot.worker !== worker) return;
@@ -56,23 +56,22 @@ export function openReadWorkers(file: string, count: number, start: (file: strin
     return worker;
   };
 
-  const send = (request: Omit<ReadRequest, 'id'>): Promise<unknown[] | Uint8Array> => {
+  const send = (reads: Read[]): Promise<ReadResult[]> => {
     if (closed) return Promise.reject(new DatabaseUnavailable('the database is closed'));
     const slot = slots.reduce((least, each) => (each.pending.size < least.pending.size ? each : least));
     const worker = slot.worker ?? run(slot);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...request } satisfies ReadRequest);
+      worker.postMessage({ id, reads } satisfies ReadRequest);
     });
   };
 
   return {
     /** The rows of a SELECT. */
-    read: async (sql: string, parameters: readonly unknown[]) => (await send({ sql, parameters: [...parameters] })) as unknown[],
-    /** The `body` JSON of a SELECT's rows as one JSON array, in UTF-8 bytes. */
-    readJsonArray: async (sql: string, parameters: readonly unknown[]) =>
-      (await send({ sql, parameters: [...parameters], jsonArray: true })) as Uint8Array,
+    read: async (sql: string, parameters: readonly unknown[]) => (await send([{ sql, parameters: [...parameters] }]))[0] as unknown[],
+    /** Several SELECTs on one worker, one after the other, in one round trip: each one's result, in order. */
+    readAll: send,
     async close(): Promise<void> {
       closed = true;
       const stopped = Promise.all(slots.map((slot) => slot.worker?.terminate()));

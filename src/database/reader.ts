@@ -9,8 +9,16 @@ export interface Reader {
   now(sql: string, parameters: readonly unknown[]): unknown[];
   /** On a read worker: for reads whose size has no bound (a page of rows with their nested rows). */
   later(sql: string, parameters: readonly unknown[]): Promise<unknown[]>;
-  /** On a read worker, the rows' `body` JSON as one JSON array in UTF-8 bytes (see `readJsonArray`). */
-  laterJsonArray(sql: string, parameters: readonly unknown[]): Promise<Uint8Array>;
+  /**
+   * On a read worker, in one round trip: `page`'s rows' `body` JSON as one JSON array in UTF-8 bytes,
+   * and `count`'s rows (a list).
+   */
+  laterPage(page: CompiledRead, count: CompiledRead): Promise<[Uint8Array, unknown[]]>;
+}
+
+export interface CompiledRead {
+  sql: string;
+  parameters: readonly unknown[];
 }
 
 const READER_BUSY_TIMEOUT_MS = 100;
@@ -37,9 +45,16 @@ export function openReader(file: string, workers: number, onQuery?: (event: Quer
       const started = performance.now();
       return timed(sql, parameters, started, await pool.read(sql, parameters));
     },
-    laterJsonArray: async (sql, parameters) => {
+    laterPage: async (page, count) => {
       const started = performance.now();
-      return timed(sql, parameters, started, await pool.readJsonArray(sql, parameters));
+      const [json, rows] = await pool.readAll([
+        { sql: page.sql, parameters: [...page.parameters], jsonArray: true },
+        { sql: count.sql, parameters: [...count.parameters] },
+      ]);
+      // Both take the round trip's time: the log's durations are what a request waited.
+      timed(page.sql, page.parameters, started, json);
+      timed(count.sql, count.parameters, started, rows);
+      return [json as Uint8Array, rows as unknown[]];
     },
   };
   const ping = connection.prepare('SELECT 1');

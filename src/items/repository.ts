@@ -4,7 +4,7 @@ import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared, type Executor } from '../database/prepared.js';
-import { jsonById } from '../database/sql-flavor.js';
+import { embed, jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
 import { listSql } from '../lists/list-sql.js';
@@ -25,7 +25,7 @@ export function itemRepository(database: Database) {
   const itemJson = flavor.object({
     ...columnsOf(PlainItem, 'i'),
     store: flavor.object(columnsOf(PlainStore, 's')),
-    tags: flavor.embed(linkedList(flavor, itemsTags, 'left', sql.ref('i.id'), columnsOf(PlainTag, 'o'))),
+    tags: embed(linkedList(flavor, itemsTags, 'left', sql.ref('i.id'), columnsOf(PlainTag, 'o'))),
   });
   const selectItems = () =>
     db.selectFrom('items as i').innerJoin('stores as s', 's.id', 'i.store_id').select(flavor.text(itemJson).as('body'));

@@ -4,7 +4,7 @@ import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared, type Executor } from '../database/prepared.js';
-import { jsonById } from '../database/sql-flavor.js';
+import { embed, jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
 import type { ListSpec } from '../lists/list-spec.js';
@@ -40,7 +40,7 @@ export function linkEndRepository<Plain, WithNested, M extends LinkModel = LinkM
 
   const withNested = flavor.object({
     ...columnsOf(spec.list.shape, 'r'),
-    [spec.nested.key]: flavor.embed(
+    [spec.nested.key]: embed(
       linkedList(flavor, model, spec.side, sql.ref('r.id'), {
         ...columnsOf(spec.nested.shape, 'o'),
         ...linkFieldColumns(flavor, model, 'l'),

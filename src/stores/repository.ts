@@ -3,7 +3,7 @@ import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf, jsonList } from '../database/json.js';
 import { prepared, type Executor } from '../database/prepared.js';
-import { jsonById } from '../database/sql-flavor.js';
+import { embed, jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
 import { listSql } from '../lists/list-sql.js';
@@ -20,8 +20,8 @@ export function storeRepository(database: Database) {
   const { db, flavor } = database;
   const storeJson = flavor.object({
     ...columnsOf(PlainStore, 's'),
-    items: flavor.embed(jsonList(flavor, 'items', 'i', sql`i.store_id = s.id`, columnsOf(PlainItem, 'i'))),
-    tags: flavor.embed(jsonList(flavor, 'tags', 't', sql`t.store_id = s.id`, columnsOf(PlainTag, 't'))),
+    items: embed(jsonList(flavor, 'items', 'i', sql`i.store_id = s.id`, columnsOf(PlainItem, 'i'))),
+    tags: embed(jsonList(flavor, 'tags', 't', sql`t.store_id = s.id`, columnsOf(PlainTag, 't'))),
   });
   const selectStores = () => db.selectFrom('stores as s').select(flavor.text(storeJson).as('body'));
 

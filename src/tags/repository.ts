@@ -3,7 +3,7 @@ import type { Database } from '../database/connection.js';
 import { constraintViolation } from '../database/errors.js';
 import { columnsOf } from '../database/json.js';
 import { prepared, type Executor } from '../database/prepared.js';
-import { jsonById } from '../database/sql-flavor.js';
+import { embed, jsonById } from '../database/sql-flavor.js';
 import type { Page } from '../http/pagination.js';
 import type { ListFilters } from '../lists/list-query.js';
 import { listSql } from '../lists/list-sql.js';
@@ -23,7 +23,7 @@ export function tagRepository(database: Database) {
   const tagJson = flavor.object({
     ...columnsOf(PlainTag, 't'),
     store: flavor.object(columnsOf(PlainStore, 's')),
-    items: flavor.embed(linkedList(flavor, itemsTags, 'right', sql.ref('t.id'), columnsOf(PlainItem, 'o'))),
+    items: embed(linkedList(flavor, itemsTags, 'right', sql.ref('t.id'), columnsOf(PlainItem, 'o'))),
   });
   const selectTags = () =>
     db.selectFrom('tags as t').innerJoin('stores as s', 's.id', 't.store_id').select(flavor.text(tagJson).as('body'));

@@ -35,6 +35,58 @@ describe('read workers', () => {
     }
   });
 
+  it('run a page and its count in one round trip: each result in order, the page as JSON bytes', async () => {
+    const pool = openReadWorkers(file, 1);
+    try {
+      const [page, count] = await pool.readAll([
+        {
+          sql: "SELECT json_object('name', name) AS body FROM t UNION ALL SELECT json_object('name', ?) ORDER BY 1",
+          parameters: ['ä😀'],
+          jsonArray: true,
+        },
+        { sql: 'SELECT count(*) AS total FROM t WHERE id >= ?', parameters: [1] },
+      ]);
+      expect(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(page as Uint8Array))).toEqual([
+        { name: 'a' },
+        { name: 'b' },
+        { name: 'ä😀' },
+      ]);
+      expect(count).toEqual([{ total: 2 }]);
+      const [empty] = await pool.readAll([{ sql: 'SELECT name AS body FROM t WHERE id < 0', parameters: [], jsonArray: true }]);
+      expect(new TextDecoder().decode(empty as Uint8Array)).toBe('[]');
+      const failed = pool.readAll([
+        { sql: 'SELECT 1', parameters: [] },
+        { sql: 'SELECT * FROM nowhere', parameters: [] },
+      ]);
+      await expect(failed).rejects.toThrow(/no such table/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answer reads asked in a burst, each seeing every write committed before it was asked, one failing alone', async () => {
+    const writer = new BetterSqlite3(file);
+    writer.exec('CREATE TABLE burst (id INTEGER PRIMARY KEY)');
+    const pool = openReadWorkers(file, 1);
+    try {
+      await pool.read('SELECT 1', []);
+      // Each read is asked right after its write; they queue up while the worker answers the first ones.
+      const reads = Array.from({ length: 200 }, (_, i) => {
+        writer.prepare('INSERT INTO burst (id) VALUES (?)').run(i + 1);
+        return i === 100
+          ? pool.read('SELECT * FROM nowhere', []).catch((e: unknown) => e)
+          : pool.read('SELECT max(id) AS seen FROM burst', []);
+      });
+      const answers = await Promise.all(reads);
+      expect(answers[100]).toMatchObject({ message: expect.stringContaining('no such table') });
+      const seen = answers.map((rows, i) => (i === 100 ? i + 1 : (rows as { seen: number }[])[0]!.seen));
+      expect(seen.every((value, i) => value >= i + 1)).toBe(true);
+    } finally {
+      await pool.close();
+      writer.close();
+    }
+  });
+
   it('run a long read off the main thread: the event loop goes on meanwhile', async () => {
     const pool = openReadWorkers(file, 1);
     try {
@@ -66,7 +118,7 @@ describe('read workers', () => {
       started++;
       return new Worker(
         `const { parentPort } = require('node:worker_threads');
-         parentPort.on('message', ({ id, sql }) => sql === 'CRASH' ? process.exit(3) : parentPort.postMessage({ id, rows: [{ sql }] }));`,
+         parentPort.on('message', ({ id, reads: [{ sql }] }) => sql === 'CRASH' ? process.exit(3) : parentPort.postMessage({ id, results: [[{ sql }]] }));`,
         { eval: true },
       );
     };
