@@ -18,7 +18,7 @@ export interface DatabaseResult {
   scenarios: ScenarioResult[];
   /** GET /item/{id}, interleaved: baseline, Junction, baseline, Junction … */
   baseline: { baseline: Measurement[]; junction: Measurement[]; baselineRps: number; junctionRps: number; ratio: number };
-  /** GET /item/{id} on a catalog with 1/100 of the links (same item shape) against the full one. */
+  /** GET /item/{id} on a catalog with 1/100 of the stores, so of the links (same stores), against the full one. */
   linkScale: {
     fewLinks: number;
     manyLinks: number;
@@ -177,7 +177,7 @@ export function renderReport(results: Results): string {
     '',
     '## GET /item/{id} against the number of links',
     '',
-    'The same stores, tags and 10 tags per item, with 1/100 of the items (so of the links): does a read cost more in a bigger catalog?',
+    '1/100 of the stores, each as in the full catalog (its items, tags and their links), so 1/100 of the links and the same answers: does a read cost more in a bigger catalog?',
     '',
     '| database | links | req/s | links | req/s | difference |',
     '|---|--:|--:|--:|--:|--:|',

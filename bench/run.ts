@@ -230,8 +230,8 @@ async function workersRuns(env: JunctionEnv, pools: Awaited<ReturnType<typeof re
 const FILTERED = ['tags-all', 'tag-items'];
 
 /**
- * GET /item/{id} (and the §6 filtered reads) on a catalog with 1/100 of the links; compared with the
- * full catalog's figures (`many`).
+ * GET /item/{id} (and the §6 filtered reads) on a catalog with 1/100 of the stores, so of the links;
+ * compared with the full catalog's figures (`many`).
  */
 async function fewerLinksRun(kind: Kind, env: JunctionEnv, manyRps: number, many: ScenarioResult[]): Promise<DatabaseResult['linkScale']> {
   const smaller = fewerLinks(size);
