@@ -87,7 +87,7 @@ export function renderReport(results: Results): string {
     '',
     `- Machine: ${meta.cpus}, Node ${meta.node}; ${results.databases.map((d) => `${d.label} ${d.version}`).join(', ')}.`,
     `- Load: autocannon, ${meta.connections} connections, ${meta.seconds} s per run after a ${meta.warmupSeconds} s warm-up, ` +
-      "in the bench process; the server is a separate process on loopback (they share the machine's cores).",
+      "in the bench process; the server is a separate process on loopback (they share the machine's cores), started with `npm start`'s node command.",
     `- Catalog (\`junction seed --seed 42\`): ${fmt(c.stores)} stores, ${fmt(c.items)} items, ${fmt(c.stores * c.tagsPerStore)} tags, ` +
       `${fmt(c.links)} item-tag links, ${fmt(c.heroes)} heroes, ${fmt(c.teams)} teams, ${c.heroLinks} teams per hero.`,
     ...meta.notes.map((note) => `- ${note}`),
@@ -211,7 +211,7 @@ export function renderReport(results: Results): string {
     '',
     '## Start to healthy',
     '',
-    '`node dist/server.js` on the seeded database, /health polled every 10 ms. With an admin configured, the start also ' +
+    "`npm start`'s node command on the seeded database, /health polled every 10 ms. With an admin configured, the start also " +
       'hashes its password (Argon2id).',
     '',
     '| database | with ADMIN_* (ms) | without (ms) |',

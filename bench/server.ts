@@ -1,4 +1,4 @@
-// Process control for the servers under test: Junction (`node dist/server.js`) and the baseline. Each runs
+// Process control for the servers under test: Junction (`npm start`'s node command) and the baseline. Each runs
 // as its own process on loopback, so the load generator never shares an event loop with the server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -96,18 +96,23 @@ export function junctionEnv(options: JunctionEnv): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts Junction exactly as operators do (`node dist/server.js`) and waits for a healthy /health. */
+/** `npm start`'s command after `exec node`: Node's flags and the script, as operators run it. */
+const START = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .replace(/^exec node /, '')
+  .split(' ');
+
+/** Starts Junction exactly as operators do (`npm start`'s node command) and waits for a healthy /health. */
 export async function startJunction(options: JunctionEnv): Promise<Server> {
-  const server = launch(['dist/server.js'], junctionEnv(options), await freePort());
+  const server = launch(START, junctionEnv(options), await freePort());
   await waitHealthy(server);
   return server;
 }
 
-/** Milliseconds from spawning `node dist/server.js` to the first 200 on /health, polled every 10 ms. */
+/** Milliseconds from spawning `npm start`'s node command to the first 200 on /health, polled every 10 ms. */
 export async function timeStartup(options: JunctionEnv): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const server = launch(['dist/server.js'], junctionEnv(options), port);
+  const server = launch(START, junctionEnv(options), port);
   await waitHealthy(server, '/health', 10);
   const elapsed = performance.now() - started;
   await server.stop();

@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import { buildApp } from './app.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { supervise } from './cluster.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { openDatabase, type DatabaseOptions } from './database/connection.js';
@@ -74,6 +75,7 @@ function reportStart(
  * the primary reports the start, and sums the workers' metrics for a scrape.
  */
 export async function serve(config: Config, logger = createLogger(config)): Promise<void> {
+  boundHeapGrowth();
   const secret = jwtSecret({ secret: config.jwtSecret, production: config.production, dataDir: config.dataDir });
   const metrics = config.metrics ? createMetrics() : undefined;
   if (metrics && cluster.worker) shareRegistry(metrics.registry);

@@ -18,6 +18,12 @@ async function readStdin(): Promise<string> {
   return text.replace(/\r?\n$/, '');
 }
 
+/**
+ * A command's bounds on the database. No client waits on its answer, and a busy machine may take
+ * seconds to connect or to run one batch of a seed, so it waits longer than a request (1 s) would.
+ */
+const ONE_SHOT = { waitMs: 10_000, statementTimeoutMs: 60_000 };
+
 const program = new Command('junction')
   .description('Junction: a REST API for many-to-many data. Configuration comes from the environment (see README).')
   .version(VERSION, '-V, --version', "print Junction's version")
@@ -42,6 +48,7 @@ program
       const config = loadConfig();
       const logger = createLogger(config);
       const { database, applied } = await openMigrated(config.database, {
+        ...ONE_SHOT,
         onQuery: config.logSql ? logSql(logger) : undefined,
       });
       try {
@@ -69,7 +76,7 @@ program
       if (!username || !password) {
         throw new Error('create-admin needs --username (or ADMIN_USERNAME) and ADMIN_PASSWORD (or the password on standard input)');
       }
-      const { database } = await openMigrated(config.database);
+      const { database } = await openMigrated(config.database, ONE_SHOT);
       try {
         await ensureAdmin(database, { username, password });
         process.stdout.write(`${username} is an admin\n`);
@@ -123,7 +130,7 @@ program
     runOrExit(async () => {
       checkSeedOptions(options);
       const config = loadConfig();
-      const { database } = await openMigrated(config.database);
+      const { database } = await openMigrated(config.database, ONE_SHOT);
       try {
         const started = Date.now();
         await seedCatalog(database, options);
@@ -146,7 +153,10 @@ program
     runOrExit(async () => {
       const config = loadConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'sqlite::memory:' });
       const print = (...parts: string[]) => process.stdout.write(`${parts.join(' ')}\n`);
-      const { database } = await openMigrated(config.database, { onQuery: options.echo ? echoSql(print) : undefined });
+      const { database } = await openMigrated(config.database, {
+        ...ONE_SHOT,
+        onQuery: options.echo ? echoSql(print) : undefined,
+      });
       try {
         await runTutorial(database, print);
       } finally {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { finished, runTs } from '../helpers/process.js';
@@ -46,6 +47,38 @@ describe.each(BACKENDS)('junction migrate on %s', (backend) => {
       }
     } finally {
       await fresh.drop();
+    }
+  });
+});
+
+(BACKENDS.includes('postgres') ? describe : describe.skip)('junction migrate on a busy PostgreSQL', () => {
+  it('waits for a server that takes 1.5 s to take a connection, which a request would not (1 s)', async () => {
+    const testDatabase = await createTestDatabase('postgres');
+    const target = new URL(testDatabase.url);
+    const sockets = new Set<net.Socket>();
+    // Every new connection reaches the server only after 1.5 s, as on a machine under heavy load.
+    const slow = net.createServer((client) => {
+      sockets.add(client);
+      client.on('error', () => undefined).pause();
+      setTimeout(() => {
+        const upstream = net.connect(Number(target.port || 5432), target.hostname);
+        sockets.add(upstream);
+        upstream.on('error', () => undefined);
+        client.pipe(upstream).pipe(client);
+        client.resume();
+      }, 1500);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const viaSlow = new URL(testDatabase.url);
+    viaSlow.host = `127.0.0.1:${(slow.address() as net.AddressInfo).port}`;
+    try {
+      const { code, stdout, stderr } = await junction(['migrate'], { DATABASE_URL: viaSlow.toString() });
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain('applied 001_stores_items_tags');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      slow.close();
+      await testDatabase.drop();
     }
   });
 });

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -44,6 +46,7 @@ describe('admission control', () => {
   const expect503 = (response: { statusCode: number; headers: Record<string, unknown>; json(): unknown }) => {
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('1');
+    expect(response.headers.connection).toBe('close');
     expect(response.json()).toEqual({ code: 503, status: 'Service Unavailable', message: expect.any(String) });
   };
 
@@ -63,6 +66,62 @@ describe('admission control', () => {
     await vi.waitFor(() => expect(started()).toBe(2));
     gates[1]!.open();
     expect((await queued).statusCode).toBe(200);
+  });
+
+  it('closes the connection of a refusal, so that a client retrying at once must connect again', async () => {
+    const { gates, started } = await build({ queue: 0 });
+    const first = app.inject('/list');
+    await vi.waitFor(() => expect(started()).toBe(1));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string) =>
+      new Promise<{ status: number; socket: Socket }>((resolve, reject) => {
+        http
+          .get({ port, host: '127.0.0.1', path, agent }, (response) => {
+            const socket = response.socket;
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode!, socket }));
+          })
+          .on('error', reject);
+      });
+    const served = await get('/health');
+    const refused = await get('/list');
+    // The cheap answer kept its connection for the next request; the refusal ended it.
+    expect(served.status).toBe(200);
+    expect(refused.status).toBe(503);
+    expect(refused.socket).toBe(served.socket);
+    await vi.waitFor(() => expect(refused.socket.destroyed).toBe(true));
+    agent.destroy();
+    gates[0]!.open();
+    expect((await first).statusCode).toBe(200);
+  });
+
+  it('runs one fewer at once while turns are heavy, so that a core stays for cheap requests', async () => {
+    const { gates, started } = await build({ concurrency: 2, queue: 10, waitMs: 10_000 });
+    /** Sends two lists at once and answers how many of them started before either turn was given back. */
+    const pair = async (holdMs: number) => {
+      const before = started();
+      const answers = [app.inject('/list'), app.inject('/list')];
+      const soon = { interval: 1 };
+      await vi.waitFor(() => expect(started()).toBeGreaterThan(before), soon);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const together = started() - before;
+      for (let i = before; i < before + 2; i++) {
+        await vi.waitFor(() => expect(gates[i]).toBeDefined(), soon);
+        setTimeout(() => gates[i]!.open(), holdMs);
+      }
+      for (const answer of answers) expect((await answer).statusCode).toBe(200);
+      return together;
+    };
+    // Before any turn was timed, turns are taken to be heavy: one at a time.
+    expect(await pair(0)).toBe(1);
+    // Quick turns: both at once.
+    for (let i = 0; i < 5; i++) await pair(0);
+    expect(await pair(0)).toBe(2);
+    // Heavy turns again: one at a time.
+    for (let i = 0; i < 4; i++) await pair(150);
+    expect(await pair(0)).toBe(1);
   });
 
   it('refuses a queued request whose wait ran out, and runs nothing for it', async () => {
