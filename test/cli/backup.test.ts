@@ -68,9 +68,14 @@ describe('junction backup', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
       db.close();
 
-      // A copy of the .db file alone is no backup: the latest writes are still in the -wal file. (A read
-      // held open from before the newest write keeps the service's checkpoints, every 500 ms, from
-      // copying that write into the file meanwhile, as any reader may.)
+      // A copy of the .db file alone is no backup: the latest writes are still in the -wal file. First
+      // every write so far is copied into the file, so that the service's checkpoints (every 500 ms) have
+      // nothing to copy while the file is copied, which would tear the copy; then a read held open from
+      // before the newest write keeps them from copying that one, as any reader may.
+      const checkpoint = new BetterSqlite3(file, { timeout: 5000 });
+      const [done] = checkpoint.pragma('wal_checkpoint(FULL)') as { busy: number; log: number; checkpointed: number }[];
+      checkpoint.close();
+      expect(done).toEqual({ busy: 0, log: done!.checkpointed, checkpointed: done!.checkpointed });
       const snapshot = new BetterSqlite3(file, { readonly: true });
       snapshot.exec('BEGIN');
       snapshot.prepare('SELECT count(*) FROM stores').get();
