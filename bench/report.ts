@@ -87,7 +87,8 @@ export function renderReport(results: Results): string {
     '',
     `- Machine: ${meta.cpus}, Node ${meta.node}; ${results.databases.map((d) => `${d.label} ${d.version}`).join(', ')}.`,
     `- Load: autocannon, ${meta.connections} connections, ${meta.seconds} s per run after a ${meta.warmupSeconds} s warm-up, ` +
-      "in the bench process; the server is a separate process on loopback (they share the machine's cores), started with `npm start`'s node command.",
+      "in the bench process; the server is a separate process on loopback (they share the machine's cores), started with `npm start`'s node command. " +
+      "Latency is timed by the bench from each request's setup to its answer (autocannon's own figures are wrong for answers whose connection the server closes, as refusals under overload do).",
     `- Catalog (\`junction seed --seed 42\`): ${fmt(c.stores)} stores, ${fmt(c.items)} items, ${fmt(c.stores * c.tagsPerStore)} tags, ` +
       `${fmt(c.links)} item-tag links, ${fmt(c.heroes)} heroes, ${fmt(c.teams)} teams, ${c.heroLinks} teams per hero.`,
     ...meta.notes.map((note) => `- ${note}`),

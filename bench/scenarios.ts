@@ -161,19 +161,49 @@ export interface LoadOptions {
   postgres?: boolean;
 }
 
-/** One autocannon run against `url`; every answer is tallied as "METHOD status". */
+/** A connection's context (autocannon's): when its request in flight was set up. */
+interface Timed {
+  sentAt: number;
+}
+
+const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const round = (ms: number) => (ms < 10 ? Math.round(ms * 10) / 10 : Math.round(ms));
+
+/**
+ * One autocannon run against `url`; every answer is tallied as "METHOD status". Latency is timed here,
+ * from a request's setup to its answer on the connection's context: autocannon's own histogram
+ * counts a request answered on a connection the server then closes (a refusal under overload) as
+ * lasting until long after (50 connections refused and reconnecting: its mean 1,370 ms at 2,460 req/s,
+ * where 50 connections at that rate can average no more than 20 ms; timed here, 19 ms).
+ */
 export async function load(url: string, requests: Request[], options: LoadOptions): Promise<Measurement> {
   const statuses: Record<string, number> = {};
-  const tallied = requests.map((request) => ({
-    ...request,
-    onResponse: (status: number) => {
-      const key = `${request.method ?? 'GET'} ${status}`;
-      statuses[key] = (statuses[key] ?? 0) + 1;
-    },
-  }));
+  let latencies = new Float64Array(1 << 16);
+  let answered = 0;
+  const timed = requests.map(
+    (request): Request => ({
+      ...request,
+      setupRequest: (next, context) => {
+        (context as Timed).sentAt = performance.now();
+        return typeof request.setupRequest === 'function' ? request.setupRequest(next, context) : next;
+      },
+      onResponse: (status, body, context, headers) => {
+        const key = `${request.method ?? 'GET'} ${status}`;
+        statuses[key] = (statuses[key] ?? 0) + 1;
+        if (answered === latencies.length) {
+          const grown = new Float64Array(latencies.length * 2);
+          grown.set(latencies);
+          latencies = grown;
+        }
+        latencies[answered++] = performance.now() - (context as Timed).sentAt;
+        if (typeof request.onResponse === 'function') request.onResponse(status, body, context, headers);
+      },
+    }),
+  );
   if (options.pid) memory.resetPeak(options.pid);
   const others = otherLoad(options.pid ? [options.pid] : [], options.postgres ?? false);
-  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, requests: tallied });
+  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, requests: timed });
+  const sorted = latencies.subarray(0, answered).sort();
   const unexpected = Object.entries(statuses)
     .filter(([key]) => {
       const [method, status] = key.split(' ');
@@ -182,8 +212,8 @@ export async function load(url: string, requests: Request[], options: LoadOption
     .reduce((sum, [, count]) => sum + count, 0);
   return {
     rps: Math.round(result.requests.total / result.duration),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: round(percentile(sorted, 0.5)),
+    p99: round(percentile(sorted, 0.99)),
     requests: result.requests.total,
     errors: result.errors,
     non2xx: result.non2xx,

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import { envelope, HttpError } from './http-error.js';
@@ -18,11 +17,9 @@ export interface ClassLimits {
 export interface AdmissionLimits {
   list: ClassLimits;
   other: ClassLimits;
-  /** Open connections beyond which a refusal also closes its connection (see `CROWD`). */
-  closeAbove: number;
 }
 
-type Cost = 'list' | 'other';
+type Cost = keyof AdmissionLimits;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,25 +46,12 @@ const LISTS_AT_ONCE = Math.min(4, availableParallelism());
 const HEAVY_TURN_MS = 50;
 
 /**
- * Beyond this many open connections, a refusal also closes its connection (as Envoy's overload
- * manager does with keep-alive): a client that retries at once must connect again, which paces it,
- * and behind a load balancer its retry may reach another instance. Refusals kept on open connections
- * cost the event loop a turn each: on 2 cores, under 500 connections on GET /store, /health took
- * 25-37 ms at the median and 200-290 ms at p99 with them kept, 2-4 ms and 20-80 ms with them closed.
- * A few connections cost little, and closing theirs costs more: one client reconnecting thousands of
- * times a second from one address meets its own closed connections (TIME_WAIT) and waits seconds for
- * SYN retries (50 connections shed on a slow search: p99 26 ms kept, 7 s closed).
- */
-const CROWD = 128;
-
-/**
  * Lists at once as above, and a queue no longer than a second's work: 256 cheap pages (`page_size=20`)
  * may wait, only a few of the heaviest.
  */
 export const DEFAULT_LIMITS: AdmissionLimits = {
   list: { concurrency: LISTS_AT_ONCE, queue: 256, waitMs: 1000 },
   other: { concurrency: 1024, queue: 0, waitMs: 0 },
-  closeAbove: CROWD,
 };
 
 const AT_CAPACITY = 'The service is at capacity; try again shortly.';
@@ -75,8 +59,20 @@ const AT_CAPACITY = 'The service is at capacity; try again shortly.';
 /** The refusal of a request with no turn in sight, written once: under overload it is most answers. */
 const AT_CAPACITY_BODY = JSON.stringify(envelope(503, { message: AT_CAPACITY }));
 
-const RETRY_AFTER = { 'retry-after': String(RETRY_AFTER_SECONDS) };
-const RETRY_AFTER_AND_CLOSE = { ...RETRY_AFTER, connection: 'close' };
+/**
+ * A refusal also closes its connection (as Envoy's overload manager does with keep-alive): a client
+ * that retries at once must connect again, which paces it, and behind a load balancer its retry may
+ * reach another instance. On 2 cores, under 500 connections on GET /store, keeping the connections
+ * open let the refusals fill each turn of the event loop: /health took 25-37 ms at the median and
+ * 200-290 ms at p99; with the connections closed, 2-4 ms and 20-80 ms.
+ */
+const REFUSAL_HEADERS = { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' };
+
+const overloaded = () => {
+  const error = new HttpError(503, AT_CAPACITY);
+  error.headers = REFUSAL_HEADERS;
+  return error;
+};
 
 /**
  * The first guess of a turn's length, until turns have been timed: a slow one, so that a burst at the
@@ -91,7 +87,7 @@ const RECENT = 0.2;
  * takes a request only while its wait, judged by how long turns have lately taken, fits in `waitMs`:
  * a request that would time out in the queue is refused at once instead.
  */
-function gate(limits: ClassLimits, overloaded: () => HttpError) {
+function gate(limits: ClassLimits) {
   let running = 0;
   let turnMs = FIRST_TURN_MS;
   const waiting: { admit: () => void; refuse: () => void }[] = [];
@@ -157,18 +153,7 @@ const costOf = (route: RouteOptions): Cost | 'free' => {
  * lately, for readiness.
  */
 export function admissionControl(app: FastifyInstance, limits: AdmissionLimits) {
-  let connections = 0;
-  app.server.on('connection', (socket: Socket) => {
-    connections++;
-    socket.once('close', () => connections--);
-  });
-  const refusalHeaders = () => (connections > limits.closeAbove ? RETRY_AFTER_AND_CLOSE : RETRY_AFTER);
-  const overloaded = () => {
-    const error = new HttpError(503, AT_CAPACITY);
-    error.headers = refusalHeaders();
-    return error;
-  };
-  const gates = { list: gate(limits.list, overloaded), other: gate(limits.other, overloaded) };
+  const gates = { list: gate(limits.list), other: gate(limits.other) };
   let lastRefusal = -Infinity;
   app.addHook('onRoute', (route) => {
     const cost = costOf(route);
@@ -178,7 +163,7 @@ export function admissionControl(app: FastifyInstance, limits: AdmissionLimits) 
     const refuseEarly: onRequestHookHandler = (_request, reply, done) => {
       if (!turns.full()) return done();
       lastRefusal = Date.now();
-      void reply.code(503).headers(refusalHeaders()).type('application/json; charset=utf-8').send(AT_CAPACITY_BODY);
+      void reply.code(503).headers(REFUSAL_HEADERS).type('application/json; charset=utf-8').send(AT_CAPACITY_BODY);
     };
     route.onRequest = [...[route.onRequest ?? []].flat(), refuseEarly];
     const handler = route.handler;
