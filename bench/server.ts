@@ -96,14 +96,19 @@ export function junctionEnv(options: JunctionEnv): NodeJS.ProcessEnv {
   };
 }
 
-/** `npm start`'s command after `exec node`: Node's flags and the script, as operators run it. */
-const START = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .replace(/^exec node /, '')
-  .split(' ');
+/**
+ * `npm start`'s script: the environment it sets when not given (`NAME=${NAME:-value}`), then, after
+ * `exec node`, Node's flags and the script, as operators run it.
+ */
+const START_SCRIPT = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const [, START_ASSIGNMENTS = '', START_ARGS = ''] = /^((?:\w+=\S+ )*)exec node (.*)$/.exec(START_SCRIPT) ?? [];
+const START_ENV = Object.fromEntries([...START_ASSIGNMENTS.matchAll(/(\w+)=\$\{\w+:-([^}]*)\}/g)].map((m) => [m[1]!, m[2]!]));
+const START = START_ARGS.split(' ');
+const startEnv = (options: JunctionEnv) => ({ ...START_ENV, ...junctionEnv(options) });
 
 /** Starts Junction exactly as operators do (`npm start`'s node command) and waits for a healthy /health. */
 export async function startJunction(options: JunctionEnv): Promise<Server> {
-  const server = launch(START, junctionEnv(options), await freePort());
+  const server = launch(START, startEnv(options), await freePort());
   await waitHealthy(server);
   return server;
 }
@@ -112,7 +117,7 @@ export async function startJunction(options: JunctionEnv): Promise<Server> {
 export async function timeStartup(options: JunctionEnv): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const server = launch(START, junctionEnv(options), port);
+  const server = launch(START, startEnv(options), port);
   await waitHealthy(server, '/health', 10);
   const elapsed = performance.now() - started;
   await server.stop();

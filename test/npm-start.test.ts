@@ -74,6 +74,9 @@ describe('npm start', () => {
       });
       const { port, pid } = await listening;
       expect(pid).not.toBe(npm.pid);
+      // The memory settings of the README's Memory paragraph, which only the command can give.
+      expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=8');
+      expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
 
       try {
         npm.kill(signal);
