@@ -1,5 +1,7 @@
 import { AjvCompiler, type BuildCompilerFromPool, type RouteDefinition } from '@fastify/ajv-compiler';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
+import { lazySerializer, lazyValidator, type Validate } from './lazy-compile.js';
 
 /**
  * Two Ajv set-ups. Bodies are checked strictly: every error is reported (as marshmallow does), nothing
@@ -11,6 +13,7 @@ import type { FastifyServerOptions } from 'fastify';
 const BODY_OPTIONS = { coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: true, verbose: true };
 const TEXT_OPTIONS = { coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: true, verbose: true };
 
+/** Both set-ups, and the serializers; each route's functions are compiled on first use (see `lazyValidator`). */
 export function validatorCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
   const bodyFactory = AjvCompiler() as BuildCompilerFromPool;
   const textFactory = AjvCompiler() as BuildCompilerFromPool;
@@ -18,8 +21,17 @@ export function validatorCompilers(): NonNullable<FastifyServerOptions['schemaCo
     const plugins = { plugins: options?.plugins ?? [] };
     const body = bodyFactory(externalSchemas, { ...plugins, customOptions: BODY_OPTIONS });
     const text = textFactory(externalSchemas, { ...plugins, customOptions: TEXT_OPTIONS });
-    // The compiler is called with the route definition, which its type declaration calls a schema.
-    return (route) => ((route as unknown as RouteDefinition).httpPart === 'body' ? body(route) : text(route));
+    // The compiler is called with the route definition, which its type declaration calls a schema. Of
+    // Ajv's function, Fastify reads only what the lazy one has: its answer and its `errors`.
+    return (route) =>
+      lazyValidator(
+        () => ((route as unknown as RouteDefinition).httpPart === 'body' ? body(route) : text(route)) as Validate,
+      ) as unknown as ReturnType<typeof body>;
   };
-  return { compilersFactory: { buildValidator } };
+  const serializerFactory = SerializerSelector();
+  const buildSerializer: typeof serializerFactory = (externalSchemas, options) => {
+    const compile = serializerFactory(externalSchemas, options);
+    return (route) => lazySerializer(() => compile(route));
+  };
+  return { compilersFactory: { buildValidator, buildSerializer } };
 }
