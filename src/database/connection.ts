@@ -27,6 +27,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** SQLite: threads that run the reads of unbounded size (pages of lists). */
   readWorkers?: number;
+  /** SQLite: the free space beside the file below which it takes no writes (readiness); 16 MB by default. */
+  minFreeBytes?: number;
 }
 
 export interface Database {
@@ -60,7 +62,7 @@ export function openDatabase(config: DatabaseConfig, options: DatabaseOptions = 
     : undefined;
   try {
     if (config.kind === 'sqlite') {
-      const sqlite = openSqlite(config.path, waitMs);
+      const sqlite = openSqlite(config.path, waitMs, options.minFreeBytes);
       const db = new Kysely<Tables>({ dialect: sqlite.dialect, log });
       // An in-memory database exists only on its one connection, so it has no reader.
       const workers = options.readWorkers ?? READ_WORKERS;

@@ -38,7 +38,7 @@ function enterWal(raw: BetterSqlite3): void {
  * foreign keys on, and a writer that never waits on the event loop (see `sqliteWriter`). The reads of the latest committed state go through a read-only
  * connection of their own (`openReader`), which the caller opens once Kysely is there.
  */
-export function openSqlite(file: string, waitMs: number) {
+export function openSqlite(file: string, waitMs: number, minFreeBytes = MIN_FREE_BYTES) {
   if (file !== ':memory:') prepareSqliteFile(file);
   const raw = new BetterSqlite3(file);
   enterWal(raw);
@@ -56,7 +56,7 @@ export function openSqlite(file: string, waitMs: number) {
     async writable<T>(db: Kysely<T>): Promise<void> {
       if (file !== ':memory:') {
         const { bavail, bsize } = await fs.promises.statfs(folder);
-        if (bavail * bsize < MIN_FREE_BYTES) throw new DatabaseUnavailable(`the disk of ${folder} is full`);
+        if (bavail * bsize < minFreeBytes) throw new DatabaseUnavailable(`the disk of ${folder} is full`);
       }
       await db.transaction().execute(async (trx) => {
         await sql`SELECT 1`.execute(trx);

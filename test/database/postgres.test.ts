@@ -141,7 +141,7 @@ onPostgres('PostgreSQL saturated and stopped', () => {
         proxy.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
-      for (const url of ['/heroes', '/store/1', '/health']) {
+      for (const url of ['/heroes', '/store/1', '/health', '/health/ready']) {
         const started = Date.now();
         expect503(await call(app, 'GET', url), url);
         expect(Date.now() - started, url).toBeLessThan(2000);
@@ -153,6 +153,7 @@ onPostgres('PostgreSQL saturated and stopped', () => {
       while (reply.status !== 200 && Date.now() - back < 1000) reply = await call(app, 'GET', '/heroes');
       expect(reply.status).toBe(200);
       expect((await call(app, 'GET', '/health')).status).toBe(200);
+      expect((await call(app, 'GET', '/health/ready')).status).toBe(200);
     } finally {
       await app.close();
       await opened.close();

@@ -53,6 +53,20 @@ describe('a SQLite file locked from outside', () => {
     expect((await call(t.app, 'POST', '/store', { name: 'After' })).status).toBe(201);
   });
 
+  it('is live but not ready while the lock is held, and ready again once it goes', async () => {
+    outside.exec('BEGIN IMMEDIATE');
+    try {
+      expect((await call(t.app, 'GET', '/health/live')).status).toBe(200);
+      const ready = await call(t.app, 'GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.headers['retry-after']).toBe('1');
+      expect(ready.body).toEqual({ code: 503, status: 'Service Unavailable', message: 'The database takes no writes.' });
+    } finally {
+      outside.exec('ROLLBACK');
+    }
+    expect((await call(t.app, 'GET', '/health/ready')).status).toBe(200);
+  });
+
   it('a write waits its turn while the lock is held briefly, and then succeeds', async () => {
     outside.exec('BEGIN IMMEDIATE');
     const released = new Promise((resolve) => setTimeout(resolve, 300)).then(() => outside.exec('ROLLBACK'));
