@@ -24,7 +24,7 @@ import { countedInDatabase } from './http/rate-limits.js';
 import { countedInRedis } from './http/redis-rate-limits.js';
 import { security } from './http/security.js';
 import { answerRequestIds, requestId } from './http/request-id.js';
-import { validatorCompilers } from './http/validators.js';
+import { schemaCompilers } from './http/validators.js';
 import { PlainItem } from './items/plain.js';
 import { Item } from './items/schemas.js';
 import { Link } from './links/heroes-teams.js';
@@ -84,7 +84,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       headersTimeout: Math.min(10_000, requestTimeoutMs),
       connectionsCheckingInterval: Math.max(100, Math.min(1000, requestTimeoutMs / 4)),
     },
-    schemaController: validatorCompilers(),
+    schemaController: schemaCompilers(),
     genReqId: requestId,
     requestIdHeader: false,
     // While shutting down, requests on open connections are still served (Fastify's 503 has no envelope).

@@ -14,7 +14,7 @@ const BODY_OPTIONS = { coerceTypes: false, useDefaults: true, removeAdditional: 
 const TEXT_OPTIONS = { coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: true, verbose: true };
 
 /** Both set-ups, and the serializers; each route's functions are compiled on first use (see `lazyValidator`). */
-export function validatorCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
+export function schemaCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
   const bodyFactory = AjvCompiler() as BuildCompilerFromPool;
   const textFactory = AjvCompiler() as BuildCompilerFromPool;
   const buildValidator: BuildCompilerFromPool = (externalSchemas, options) => {

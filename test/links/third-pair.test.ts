@@ -11,7 +11,7 @@ import { idempotency } from '../../src/http/idempotency.js';
 import { jsonBodyParser } from '../../src/http/json-body.js';
 import { OffsetOrPageQuery } from '../../src/http/offset-pagination.js';
 import { ErrorEnvelope, Id, Text } from '../../src/http/schemas.js';
-import { validatorCompilers } from '../../src/http/validators.js';
+import { schemaCompilers } from '../../src/http/validators.js';
 import { linkEnds } from '../../src/links/link-ends.js';
 import { linksOf } from '../../src/links/link-model.js';
 import { linkRoutes } from '../../src/links/link-routes.js';
@@ -62,7 +62,7 @@ const toys = listsOf<PetTables>()({ table: 'toy', shape: Toy, bounds: ['price'],
 
 /** An app of the mechanism alone, with the pair's one routes call. */
 async function petApp(database: Database): Promise<App> {
-  const app = Fastify({ schemaController: validatorCompilers() }).withTypeProvider() as unknown as App;
+  const app = Fastify({ schemaController: schemaCompilers() }).withTypeProvider() as unknown as App;
   app.addSchema(ErrorEnvelope);
   errorHandling(app);
   jsonBodyParser(app);
